@@ -1,0 +1,87 @@
+import type { Generated } from 'kysely'
+
+/** Timestamps are ISO-8601 strings in UTC with milliseconds, as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ') writes them. */
+export type Timestamp = string
+
+export interface InstanceSettingsTable {
+  id: number
+  title: string
+  short_description: string
+  description: string
+  contact_email: string
+  thumbnail_url: string | null
+  /** JSON array of ISO 639-1 codes. */
+  languages: string
+  registrations_mode: 'open' | 'approval' | 'closed'
+  updated_at: Timestamp
+}
+
+export interface InstanceRulesTable {
+  id: Generated<number>
+  position: number
+  text: string
+  hint: string
+}
+
+export interface AccountsTable {
+  id: string
+  username: string
+  /** '' for local accounts. */
+  domain: string
+  uri: string
+  url: string | null
+  display_name: Generated<string>
+  note: Generated<string>
+  avatar_url: string | null
+  header_url: string | null
+  locked: Generated<number>
+  bot: Generated<number>
+  discoverable: Generated<number>
+  /** JSON array of {name, value, verified_at}. */
+  fields: Generated<string>
+  followers_count: Generated<number>
+  following_count: Generated<number>
+  statuses_count: Generated<number>
+  last_status_at: string | null
+  last_active_at: string | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export interface StatusesTable {
+  id: string
+  uri: string
+  url: string | null
+  account_id: string
+  local: number
+  in_reply_to_id: string | null
+  reblog_of_id: string | null
+  content: Generated<string>
+  spoiler_text: Generated<string>
+  sensitive: Generated<number>
+  language: string | null
+  visibility: 'public' | 'unlisted' | 'private' | 'direct'
+  created_at: Generated<Timestamp>
+  edited_at: string | null
+}
+
+export interface InstanceCountersTable {
+  name: 'local_accounts' | 'local_statuses' | 'known_domains'
+  value: number
+}
+
+export interface QueueHeartbeatsTable {
+  name: string
+  enqueued_at: Timestamp | null
+  processed_at: Timestamp | null
+  last_message_id: string | null
+}
+
+export interface Database {
+  instance_settings: InstanceSettingsTable
+  instance_rules: InstanceRulesTable
+  accounts: AccountsTable
+  statuses: StatusesTable
+  instance_counters: InstanceCountersTable
+  queue_heartbeats: QueueHeartbeatsTable
+}

@@ -1,0 +1,16 @@
+import { createQwikCity, type PlatformCloudflarePages } from '@builder.io/qwik-city/middleware/cloudflare-pages'
+import qwikCityPlan from '@qwik-city-plan'
+import { manifest } from '@qwik-client-manifest'
+import render from './entry.ssr'
+import type { Env } from '../../backend/env'
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface QwikCityPlatform extends PlatformCloudflarePages {
+    env: Env
+  }
+}
+
+const fetch = createQwikCity({ render, qwikCityPlan, manifest })
+
+export { fetch }
