@@ -16,6 +16,8 @@ export function toolEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     WRANGLER_SEND_METRICS: 'false',
     WRANGLER_LOG: process.env.WRANGLER_LOG ?? 'warn',
     CLOUDFLARE_SEND_METRICS: 'false',
+    // Miniflare would otherwise fetch Request.cf from the internet on start.
+    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     DO_NOT_TRACK: '1',
     ...extra,
   }
