@@ -5,7 +5,6 @@ import render from './entry.ssr'
 import type { Env } from '../../backend/env'
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface QwikCityPlatform extends PlatformCloudflarePages {
     env: Env
   }
