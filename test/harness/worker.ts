@@ -4,6 +4,7 @@ import type { Env } from '../../backend/env'
 import { updateSettings, type SettingsPatch } from '../../backend/instance/settings'
 import { toResponse } from '../../backend/http/errors'
 import { readJsonObject } from '../../backend/http/body'
+import { invalidate } from '../../backend/cache/client'
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -11,6 +12,11 @@ export default {
     try {
       if (request.method === 'POST' && pathname === '/instance/settings') {
         await updateSettings(env, (await readJsonObject(request)) as SettingsPatch)
+        return Response.json({ ok: true })
+      }
+      if (request.method === 'POST' && pathname === '/cache/invalidate') {
+        const { shard, key } = (await readJsonObject(request)) as { shard: string; key: string }
+        await invalidate(env, shard, key)
         return Response.json({ ok: true })
       }
       return Response.json({ error: 'no such harness route' }, { status: 404 })
