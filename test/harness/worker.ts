@@ -19,6 +19,15 @@ export default {
         await invalidate(env, shard, key)
         return Response.json({ ok: true })
       }
+      if (request.method === 'POST' && pathname === '/cache/op') {
+        // Drives the CacheObject directly, to test its version rules.
+        const op = (await readJsonObject(request)) as { shard: string; op: 'get' | 'put' | 'fill' | 'delete'; key: string; json?: string; version?: number; ttl?: number }
+        const stub = env.CACHE.get(env.CACHE.idFromName(op.shard))
+        if (op.op === 'get') return Response.json(await stub.get(op.key))
+        if (op.op === 'put') return Response.json({ version: await stub.put(op.key, op.json ?? 'null', op.ttl) })
+        if (op.op === 'fill') return Response.json({ filled: await stub.fill(op.key, op.json ?? 'null', op.version ?? 0, op.ttl) })
+        return Response.json({ version: await stub.delete(op.key) })
+      }
       return Response.json({ error: 'no such harness route' }, { status: 404 })
     } catch (err) {
       return toResponse(err)
