@@ -63,6 +63,41 @@ export interface StatusesTable {
   visibility: 'public' | 'unlisted' | 'private' | 'direct'
   created_at: Generated<Timestamp>
   edited_at: string | null
+  replies_count: Generated<number>
+  reblogs_count: Generated<number>
+  favourites_count: Generated<number>
+}
+
+export interface FollowsTable {
+  id: string
+  account_id: string
+  target_account_id: string
+  uri: string | null
+  state: Generated<'pending' | 'accepted'>
+  show_reblogs: Generated<number>
+  notify: Generated<number>
+  created_at: Generated<Timestamp>
+}
+
+export interface HomeFeedTable {
+  account_id: string
+  status_id: string
+  author_id: string
+}
+
+export interface FavouritesTable {
+  id: string
+  account_id: string
+  status_id: string
+  uri: string | null
+  created_at: Generated<Timestamp>
+}
+
+export interface BookmarksTable {
+  id: string
+  account_id: string
+  status_id: string
+  created_at: Generated<Timestamp>
 }
 
 export interface InstanceCountersTable {
@@ -84,4 +119,8 @@ export interface Database {
   statuses: StatusesTable
   instance_counters: InstanceCountersTable
   queue_heartbeats: QueueHeartbeatsTable
+  follows: FollowsTable
+  home_feed: HomeFeedTable
+  favourites: FavouritesTable
+  bookmarks: BookmarksTable
 }

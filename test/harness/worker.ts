@@ -5,6 +5,10 @@ import { updateSettings, type SettingsPatch } from '../../backend/instance/setti
 import { toResponse } from '../../backend/http/errors'
 import { readJsonObject } from '../../backend/http/body'
 import { invalidate } from '../../backend/cache/client'
+import { MeteredD1 } from '../../backend/db/metered-d1'
+import { database } from '../../backend/db/client'
+import { parsePage } from '../../backend/timelines/page'
+import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineIds, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -28,9 +32,32 @@ export default {
         if (op.op === 'fill') return Response.json({ filled: await stub.fill(op.key, op.json ?? 'null', op.version ?? 0, op.ttl) })
         return Response.json({ version: await stub.delete(op.key) })
       }
+      if (pathname.startsWith('/timelines/')) return await timelines(request, env)
       return Response.json({ error: 'no such harness route' }, { status: 404 })
     } catch (err) {
       return toResponse(err)
     }
   },
 } satisfies ExportedHandler<Env>
+
+/** Timeline queries with their D1 cost, for paging and rows-read tests. */
+async function timelines(request: Request, env: Env): Promise<Response> {
+  const url = new URL(request.url)
+  const d1 = new MeteredD1(env.DB)
+  const db = database(d1)
+  const kind = url.pathname.slice('/timelines/'.length)
+  if (request.method === 'POST') {
+    const body = (await readJsonObject(request)) as Record<string, string>
+    if (kind === 'fan-out') await fanOutToHomeFeeds(db, body.statusId ?? '')
+    else if (kind === 'merge') await mergeIntoHomeFeed(db, body.followerId ?? '', body.targetId ?? '')
+    else if (kind === 'remove-author') await removeAuthorFromHomeFeed(db, body.accountId ?? '', body.authorId ?? '')
+    else return Response.json({ error: 'unknown timeline operation' }, { status: 404 })
+    return Response.json({ rowsRead: d1.usage.rowsRead, rowsWritten: d1.usage.rowsWritten })
+  }
+  const page = parsePage(url.searchParams)
+  const ids =
+    kind === 'home'
+      ? await homeTimelineIds(db, url.searchParams.get('account') ?? '', page)
+      : await publicTimelineIds(db, kind === 'local' || kind === 'remote' ? kind : 'all', page)
+  return Response.json({ ids, rowsRead: d1.usage.rowsRead })
+}
