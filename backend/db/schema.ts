@@ -66,6 +66,45 @@ export interface StatusesTable {
   replies_count: Generated<number>
   reblogs_count: Generated<number>
   favourites_count: Generated<number>
+  in_reply_to_account_id: string | null
+  media_count: Generated<number>
+  tags_count: Generated<number>
+  mentions_count: Generated<number>
+}
+
+export interface MediaAttachmentsTable {
+  id: string
+  account_id: string
+  status_id: string | null
+  type: 'image' | 'gifv' | 'video' | 'audio' | 'unknown'
+  r2_key: string | null
+  remote_url: string | null
+  content_type: Generated<string>
+  size: number | null
+  width: number | null
+  height: number | null
+  description: string | null
+  focus_x: Generated<number>
+  focus_y: Generated<number>
+  blurhash: string | null
+  position: Generated<number>
+  created_at: Generated<Timestamp>
+}
+
+export interface TagsTable {
+  id: string
+  name: string
+  created_at: Generated<Timestamp>
+}
+
+export interface StatusTagsTable {
+  tag_id: string
+  status_id: string
+}
+
+export interface StatusMentionsTable {
+  status_id: string
+  account_id: string
 }
 
 export interface FollowsTable {
@@ -123,4 +162,8 @@ export interface Database {
   home_feed: HomeFeedTable
   favourites: FavouritesTable
   bookmarks: BookmarksTable
+  media_attachments: MediaAttachmentsTable
+  tags: TagsTable
+  status_tags: StatusTagsTable
+  status_mentions: StatusMentionsTable
 }

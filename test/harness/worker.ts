@@ -8,7 +8,7 @@ import { invalidate } from '../../backend/cache/client'
 import { MeteredD1 } from '../../backend/db/metered-d1'
 import { database } from '../../backend/db/client'
 import { parsePage } from '../../backend/timelines/page'
-import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineIds, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
+import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineRows, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -58,6 +58,6 @@ async function timelines(request: Request, env: Env): Promise<Response> {
   const ids =
     kind === 'home'
       ? await homeTimelineIds(db, url.searchParams.get('account') ?? '', page)
-      : await publicTimelineIds(db, kind === 'local' || kind === 'remote' ? kind : 'all', page)
+      : (await publicTimelineRows(db, kind === 'local' || kind === 'remote' ? kind : 'all', page)).map((r) => r.id)
   return Response.json({ ids, rowsRead: d1.usage.rowsRead })
 }
