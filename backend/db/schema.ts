@@ -67,9 +67,10 @@ export interface StatusesTable {
   reblogs_count: Generated<number>
   favourites_count: Generated<number>
   in_reply_to_account_id: string | null
-  media_count: Generated<number>
-  tags_count: Generated<number>
-  mentions_count: Generated<number>
+  /** Snapshots kept by triggers: see migrations/0004_status_details.sql. */
+  media_json: Generated<string>
+  tags_json: Generated<string>
+  mentions_json: Generated<string>
 }
 
 export interface MediaAttachmentsTable {

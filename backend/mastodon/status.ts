@@ -1,10 +1,39 @@
 import type { Selectable } from 'kysely'
 import type { Db } from '../db/client'
-import type { MediaAttachmentsTable, StatusesTable } from '../db/schema'
+import type { StatusesTable } from '../db/schema'
 import { acctOf, profileUrl, renderAccount, type AccountRow, type MastodonAccount } from './account'
 
 export type StatusRow = Selectable<StatusesTable>
-type MediaRow = Selectable<MediaAttachmentsTable>
+
+/** The shapes of the snapshots that triggers keep on each status row (migrations/0004). */
+interface MediaSnapshot {
+  id: string
+  type: 'image' | 'gifv' | 'video' | 'audio' | 'unknown'
+  r2_key: string | null
+  remote_url: string | null
+  description: string | null
+  blurhash: string | null
+  width: number | null
+  height: number | null
+  focus_x: number
+  focus_y: number
+}
+interface MentionSnapshot {
+  id: string
+  username: string
+  domain: string
+  url: string | null
+  uri: string
+}
+
+function snapshot<T>(json: string): T[] {
+  try {
+    const value: unknown = JSON.parse(json)
+    return Array.isArray(value) ? (value as T[]) : []
+  } catch {
+    return []
+  }
+}
 
 /** Who is looking: an account id, or null for a signed-out visitor. */
 export type Viewer = { accountId: string } | null
@@ -36,7 +65,7 @@ export function statusUrl(row: Pick<StatusRow, 'id' | 'url' | 'uri' | 'local'>, 
   return row.local === 1 ? `${origin}/@${author.username}/${row.id}` : (row.url ?? row.uri)
 }
 
-function renderMedia(m: MediaRow, origin: string) {
+function renderMedia(m: MediaSnapshot, origin: string) {
   const url = m.r2_key !== null ? `${origin}/media/${m.r2_key}` : (m.remote_url ?? '')
   const original =
     m.width !== null && m.height !== null
@@ -56,16 +85,13 @@ function renderMedia(m: MediaRow, origin: string) {
 
 interface Related {
   accounts: Map<string, AccountRow>
-  media: Map<string, MediaRow[]>
-  tags: Map<string, string[]>
-  mentions: Map<string, AccountRow[]>
   originals: Map<string, StatusRow>
 }
 
 /**
- * Loads and renders statuses by id, in the order given, dropping those that are gone. A page costs a
- * fixed number of queries (statuses, reblogged originals, accounts, media, tags, mentions), each
- * reading rows in proportion to the page: no query per status.
+ * Loads and renders statuses by id, in the order given, dropping those that are gone. A page costs
+ * three queries at most (statuses, reblogged originals, authors); media, tags and mentions come
+ * from snapshots on the status row.
  */
 export async function loadStatuses(db: Db, ids: string[], origin: string): Promise<MastodonStatus[]> {
   if (ids.length === 0) return []
@@ -84,31 +110,12 @@ export async function renderStatusRows(db: Db, rows: StatusRow[], origin: string
   const originalIds = rows.map((r) => r.reblog_of_id).filter((id): id is string => id !== null)
   const originals = await byIds(originalIds, (c) => db.selectFrom('statuses').selectAll().where('id', 'in', c).execute())
   const all = [...rows, ...originals]
-  const having = (count: (r: StatusRow) => number) => all.filter((r) => count(r) > 0).map((r) => r.id)
-  const [accounts, media, tags, mentions] = await Promise.all([
-    byIds(
-      all.map((r) => r.account_id),
-      (c) => db.selectFrom('accounts').selectAll().where('id', 'in', c).execute(),
-    ),
-    byIds(having((r) => r.media_count), (c) => db.selectFrom('media_attachments').selectAll().where('status_id', 'in', c).orderBy('position').execute()),
-    byIds(having((r) => r.tags_count), (c) =>
-      db.selectFrom('status_tags').innerJoin('tags', 'tags.id', 'status_tags.tag_id').select(['status_tags.status_id', 'tags.name']).where('status_tags.status_id', 'in', c).execute(),
-    ),
-    byIds(having((r) => r.mentions_count), (c) =>
-      db
-        .selectFrom('status_mentions')
-        .innerJoin('accounts', 'accounts.id', 'status_mentions.account_id')
-        .selectAll('accounts')
-        .select('status_mentions.status_id')
-        .where('status_mentions.status_id', 'in', c)
-        .execute(),
-    ),
-  ])
+  const accounts = await byIds(
+    all.map((r) => r.account_id),
+    (c) => db.selectFrom('accounts').selectAll().where('id', 'in', c).execute(),
+  )
   const related: Related = {
     accounts: new Map(accounts.map((a) => [a.id, a])),
-    media: group(media, (m) => m.status_id ?? ''),
-    tags: new Map([...group(tags, (t) => t.status_id)].map(([k, v]) => [k, v.map((t) => t.name)])),
-    mentions: group(mentions, (m) => m.status_id),
     originals: new Map(originals.map((o) => [o.id, o])),
   }
   const out: MastodonStatus[] = []
@@ -117,17 +124,6 @@ export async function renderStatusRows(db: Db, rows: StatusRow[], origin: string
     if (rendered) out.push(rendered)
   }
   return out
-}
-
-function group<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>()
-  for (const item of items) {
-    const k = key(item)
-    const list = map.get(k)
-    if (list) list.push(item)
-    else map.set(k, [item])
-  }
-  return map
 }
 
 export interface MastodonStatus {
@@ -185,9 +181,9 @@ function renderStatus(row: StatusRow, related: Related, origin: string): Mastodo
     spoiler_text: row.spoiler_text,
     visibility: row.visibility,
     language: row.language,
-    media_attachments: (related.media.get(row.id) ?? []).map((m) => renderMedia(m, origin)),
-    mentions: (related.mentions.get(row.id) ?? []).map((a) => ({ id: a.id, username: a.username, acct: acctOf(a), url: profileUrl(a, origin) })),
-    tags: (related.tags.get(row.id) ?? []).map((name) => ({ name: name.toLowerCase(), url: `${origin}/tags/${encodeURIComponent(name.toLowerCase())}` })),
+    media_attachments: snapshot<MediaSnapshot>(row.media_json).map((m) => renderMedia(m, origin)),
+    mentions: snapshot<MentionSnapshot>(row.mentions_json).map((a) => ({ id: a.id, username: a.username, acct: acctOf(a), url: profileUrl(a, origin) })),
+    tags: snapshot<string>(row.tags_json).map((name) => ({ name: name.toLowerCase(), url: `${origin}/tags/${encodeURIComponent(name.toLowerCase())}` })),
     card: null,
     poll: null,
   }

@@ -124,6 +124,38 @@ describe('public timelines', () => {
   })
 })
 
+describe('snapshots of media, tags and mentions', () => {
+  it('follow every change to the tables they are built from', async () => {
+    const extra = sid(50)
+    await stack.db.batch([
+      stack.db.prepare("INSERT INTO accounts (id, username, domain, uri) VALUES ('300', 'carol', '', 'https://h.example/users/carol')"),
+      stack.db.prepare("INSERT INTO statuses (id, uri, account_id, local, visibility) VALUES (?, 'https://h.example/s/extra', '300', 1, 'unlisted')").bind(extra),
+      stack.db.prepare("INSERT INTO media_attachments (id, account_id, status_id, type, r2_key, position) VALUES ('951', '300', ?, 'image', 'b.png', 1), ('950', '300', ?, 'image', 'a.png', 0)").bind(extra, extra),
+      stack.db.prepare("INSERT INTO status_tags (tag_id, status_id) VALUES ('700', ?)").bind(extra),
+      stack.db.prepare("INSERT INTO status_mentions (status_id, account_id) VALUES (?, '200')").bind(extra),
+    ])
+    const read = async () => (await get(`/api/v1/statuses/${extra}`)).body as { media_attachments: Array<{ id: string; description: string | null }>; tags: unknown[]; mentions: unknown[] }
+    let s = await read()
+    expect(s.media_attachments.map((m) => m.id)).toEqual(['950', '951'])
+    expect(s.tags).toHaveLength(1)
+    expect(s.mentions).toHaveLength(1)
+    await stack.db.batch([
+      stack.db.prepare("UPDATE media_attachments SET description = 'Now described' WHERE id = '951'"),
+      stack.db.prepare("DELETE FROM media_attachments WHERE id = '950'"),
+      stack.db.prepare('DELETE FROM status_tags WHERE status_id = ?').bind(extra),
+      stack.db.prepare('DELETE FROM status_mentions WHERE status_id = ?').bind(extra),
+    ])
+    s = await read()
+    expect(s.media_attachments).toEqual([expect.objectContaining({ id: '951', description: 'Now described' })])
+    expect(s.tags).toEqual([])
+    expect(s.mentions).toEqual([])
+    // Moving an attachment to another status updates both.
+    await stack.db.prepare("UPDATE media_attachments SET status_id = ? WHERE id = '951'").bind(S.bobPub).run()
+    expect((await read()).media_attachments).toEqual([])
+    expect(((await get(`/api/v1/statuses/${S.bobPub}`)).body as { media_attachments: unknown[] }).media_attachments).toHaveLength(1)
+  })
+})
+
 describe('statuses', () => {
   it('an unlisted status can be read by link; private and direct ones cannot', async () => {
     expect((await get(`/api/v1/statuses/${S.unlisted}`)).status).toBe(200)
