@@ -78,7 +78,7 @@ export function parseActivity(contentType: string | null, body: Uint8Array, opti
   if (!ACTIVITY_MEDIA_TYPES.has(type)) throw new HttpError(415, `Unsupported content type: ${type || 'none'}`)
   let json: unknown
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body))
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body))
   } catch {
     throw new HttpError(400, 'Malformed JSON body')
   }

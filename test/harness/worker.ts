@@ -4,6 +4,7 @@ import type { Env } from '../../backend/env'
 import { updateSettings, type SettingsPatch } from '../../backend/instance/settings'
 import { toResponse } from '../../backend/http/errors'
 import { readJsonObject } from '../../backend/http/body'
+import { fetchSelfCheck, signatureSelfCheck } from './federation'
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -12,6 +13,11 @@ export default {
       if (request.method === 'POST' && pathname === '/instance/settings') {
         await updateSettings(env, (await readJsonObject(request)) as SettingsPatch)
         return Response.json({ ok: true })
+      }
+      if (request.method === 'POST' && pathname === '/federation/signatures') return Response.json(await signatureSelfCheck())
+      if (request.method === 'POST' && pathname === '/federation/fetch') {
+        const { target, allow } = (await readJsonObject(request)) as { target: string; allow: string }
+        return Response.json(await fetchSelfCheck(target, allow))
       }
       return Response.json({ error: 'no such harness route' }, { status: 404 })
     } catch (err) {

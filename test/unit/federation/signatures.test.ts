@@ -1,6 +1,6 @@
 import { importPrivateKeyPem } from '../../../backend/federation/keys'
 import { signRequest, verifyRequest, type KeyResolver, type ResolvedKey } from '../../../backend/federation/signatures'
-import * as v from './vectors'
+import * as v from '../../harness/federation-vectors'
 
 const utf8 = (s: string) => new TextEncoder().encode(s)
 
