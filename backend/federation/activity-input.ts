@@ -1,6 +1,8 @@
 // The first look at an inbound activity: bounded read, JSON parse, and the shape every handler relies on.
 // Everything refused here is a 4xx with a clear message; nothing is stored before this passes.
 import { HttpError } from '../http/errors'
+import { devAllowed, type DevAllowHosts } from './address-guard'
+import { readStreamLimited } from './bytes'
 
 /** Mastodon caps inbox bodies near 1 MB as well; real activities are a few KB. */
 export const MAX_ACTIVITY_BYTES = 256 * 1024
@@ -19,29 +21,9 @@ export interface InboundActivity {
 
 /** Reads at most `maxBytes` of the body, refusing (413) as soon as it grows past them, whatever Content-Length said. */
 export async function readBodyLimited(request: Request, maxBytes = MAX_ACTIVITY_BYTES): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length') ?? NaN)
-  if (declared > maxBytes) throw new HttpError(413, `Activity body is larger than ${maxBytes} bytes`)
-  if (!request.body) return new Uint8Array()
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > maxBytes) {
-      await reader.cancel()
-      throw new HttpError(413, `Activity body is larger than ${maxBytes} bytes`)
-    }
-    chunks.push(value)
-  }
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
+  const tooLarge = () => new HttpError(413, `Activity body is larger than ${maxBytes} bytes`)
+  if (Number(request.headers.get('content-length') ?? NaN) > maxBytes) throw tooLarge()
+  return readStreamLimited(request.body, maxBytes, tooLarge)
 }
 
 function isHttpsUrl(value: unknown): value is string {
@@ -68,8 +50,8 @@ function depth(value: unknown, limit: number): number {
 }
 
 export interface ActivityInputOptions {
-  /** Accept http ids for these origins too: the local-development setting (see HERD_DEV_ALLOW_HOSTS). */
-  allowHttpOrigins?: ReadonlySet<string>
+  /** Accept http ids on these `host:port`s too: the local-development setting (HERD_DEV_ALLOW_HOSTS). */
+  devAllowHosts?: DevAllowHosts
 }
 
 /** Checks the media type, parses the bytes and checks the shape. 415/400/422 on failure. */
@@ -87,10 +69,10 @@ export function parseActivity(contentType: string | null, body: Uint8Array, opti
   const activity = json as Record<string, unknown>
   const urlOk = (v: unknown): v is string => {
     if (isHttpsUrl(v)) return true
-    if (typeof v !== 'string' || !options.allowHttpOrigins) return false
+    if (typeof v !== 'string' || !options.devAllowHosts) return false
     try {
       const u = new URL(v)
-      return u.protocol === 'http:' && options.allowHttpOrigins.has(u.host)
+      return u.protocol === 'http:' && devAllowed(u, options.devAllowHosts)
     } catch {
       return false
     }

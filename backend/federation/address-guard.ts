@@ -19,6 +19,11 @@ function hostPort(url: URL): string {
   return `${url.hostname.toLowerCase()}:${port}`
 }
 
+/** True when this URL's `host:port` is in the development allowlist. */
+export function devAllowed(url: URL, devAllow: DevAllowHosts): boolean {
+  return devAllow.has(hostPort(url))
+}
+
 function ipv4Octets(host: string): number[] | null {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host)
   if (!m) return null
@@ -88,7 +93,7 @@ const LOCAL_SUFFIXES = ['.localhost', '.local', '.internal', '.localdomain', '.h
 export function urlProblem(url: URL, devAllow: DevAllowHosts = new Set()): string | null {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `scheme ${url.protocol} is not allowed`
   if (url.username !== '' || url.password !== '') return 'credentials in URLs are not allowed'
-  if (devAllow.has(hostPort(url))) return null
+  if (devAllowed(url, devAllow)) return null
   if (url.protocol !== 'https:') return 'only https is allowed'
   const host = url.hostname.toLowerCase().replace(/\.$/, '')
   if (host.startsWith('[')) {

@@ -1,5 +1,6 @@
 // The only way federation code reaches other servers: SSRF-guarded, time-bounded, size-bounded fetch.
 import { parseDevAllowHosts, urlProblem, type DevAllowHosts } from './address-guard'
+import { readStreamLimited } from './bytes'
 
 export interface FetchPolicy {
   /** Media types (no parameters) a successful answer must have; omit to accept any. */
@@ -39,32 +40,12 @@ export function policyFromEnv(env: { HERD_DEV_ALLOW_HOSTS?: string }, policy: Fe
 }
 
 async function readLimited(response: Response, url: string, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? NaN)
-  if (declared > maxBytes) {
+  const tooLarge = () => new FetchRefused(url, `body larger than ${maxBytes} bytes`)
+  if (Number(response.headers.get('content-length') ?? NaN) > maxBytes) {
     await response.body?.cancel()
-    throw new FetchRefused(url, `body larger than ${maxBytes} bytes`)
+    throw tooLarge()
   }
-  if (!response.body) return new Uint8Array()
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > maxBytes) {
-      await reader.cancel()
-      throw new FetchRefused(url, `body larger than ${maxBytes} bytes`)
-    }
-    chunks.push(value)
-  }
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
+  return readStreamLimited(response.body, maxBytes, tooLarge)
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])

@@ -315,7 +315,8 @@ async function verifyWithKey(request: Request, parsed: ParsedSignature, resolved
     return false
   }
   const keyLookup = async () => ({ id: parsed.keyId, algs: parsed.declared && parsed.format === 'rfc9421' ? [parsed.declared] : undefined, verify })
-  // The library's own time checks use the real clock; ours (checkFreshness) already ran with the configured one.
+  // The library's own time checks use the real clock; ours (checkFreshness) already ran with the configured
+  // clock, so when a test pins `now` the library's are switched off with an unbounded tolerance.
   const notAfter = Math.floor((options.now ?? Date.now()) / 1000) + (options.maxFutureSeconds ?? MAX_SIGNATURE_FUTURE_SECONDS)
   try {
     const ok =
@@ -345,7 +346,13 @@ export async function verifyRequest(request: Request, body: Uint8Array, resolveK
   checkFreshness(request, parsed, options)
   await checkBodyDigest(request, parsed, body)
   for (const refresh of [false, true]) {
-    const resolved = await resolveKey(parsed.keyId, { refresh })
+    let resolved: ResolvedKey | null
+    try {
+      resolved = await resolveKey(parsed.keyId, { refresh })
+    } catch {
+      // An unreachable or refused key document leaves the request unauthenticated, not our server broken.
+      throw refuse('Could not fetch the signing key')
+    }
     if (!resolved) continue
     const algorithm = await verifyWithKey(request, parsed, resolved, options)
     if (algorithm) return { keyId: parsed.keyId, ownerId: resolved.ownerId, format: parsed.format, algorithm, components: parsed.components }

@@ -1,5 +1,6 @@
 import { MAX_ACTIVITY_BYTES, parseActivity, readBodyLimited } from '../../../backend/federation/activity-input'
 import { HttpError } from '../../../backend/http/errors'
+import { parseDevAllowHosts } from '../../../backend/federation/address-guard'
 
 const bytes = (s: string) => new TextEncoder().encode(s)
 const AP = 'application/activity+json'
@@ -45,7 +46,7 @@ describe('inbound activity guard', () => {
   it('accept http ids only for development-allowed origins', () => {
     const local = { ...follow, id: 'http://127.0.0.1:8788/f/1', actor: 'http://127.0.0.1:8788/users/alice' }
     expect(() => parseActivity(AP, bytes(JSON.stringify(local)))).toThrow(expect.objectContaining({ status: 422 }))
-    expect(parseActivity(AP, bytes(JSON.stringify(local)), { allowHttpOrigins: new Set(['127.0.0.1:8788']) }).actor).toBe(local.actor)
+    expect(parseActivity(AP, bytes(JSON.stringify(local)), { devAllowHosts: parseDevAllowHosts('127.0.0.1:8788') }).actor).toBe(local.actor)
   })
 
   it('cut oversized bodies while streaming, whatever Content-Length says', async () => {

@@ -162,6 +162,10 @@ describe('signing and verifying our own requests', () => {
     const body = new Uint8Array(await signed.clone().arrayBuffer())
     await expect(verifyRequest(signed, body, rotating)).resolves.toMatchObject({ keyId })
     expect(calls).toEqual([false, true])
+    const failing: KeyResolver = async () => {
+      throw new Error('network down')
+    }
+    await expect(verifyRequest(signed, body, failing)).rejects.toMatchObject({ status: 401, message: 'Could not fetch the signing key' })
     const none = resolver({})
     await expect(verifyRequest(signed, body, none)).rejects.toThrow(/does not verify/)
     expect(none.calls).toEqual([[keyId, false], [keyId, true]])
