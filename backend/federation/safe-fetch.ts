@@ -59,7 +59,8 @@ const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'signature', 'signature-i
 export async function safeFetch(url: string, init: RequestInit = {}, policy: FetchPolicy = {}): Promise<FetchedResponse> {
   const maxBytes = policy.maxBytes ?? DEFAULT_MAX_BYTES
   const maxRedirects = policy.maxRedirects ?? DEFAULT_MAX_REDIRECTS
-  const signal = AbortSignal.timeout(policy.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+  const timeout = AbortSignal.timeout(policy.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+  const signal = init.signal ? AbortSignal.any([timeout, init.signal]) : timeout
   let target: URL
   try {
     target = new URL(url)

@@ -154,5 +154,9 @@ describe('safeFetch against a local server', () => {
 
   it('give up after the timeout', async () => {
     await expect(safeFetch(`${base}/hang`, {}, { ...only(), timeoutMs: 200 })).rejects.toThrow(/abort|timeout/i)
+    const caller = new AbortController()
+    const pending = safeFetch(`${base}/hang`, { signal: caller.signal }, only())
+    caller.abort()
+    await expect(pending).rejects.toThrow(/abort/i)
   })
 })
