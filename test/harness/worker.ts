@@ -9,6 +9,7 @@ import { MeteredD1 } from '../../backend/db/metered-d1'
 import { database } from '../../backend/db/client'
 import { parsePage } from '../../backend/timelines/page'
 import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineRows, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
+import { fetchSelfCheck, signatureSelfCheck } from './federation'
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -33,6 +34,11 @@ export default {
         return Response.json({ version: await stub.delete(op.key) })
       }
       if (pathname.startsWith('/timelines/')) return await timelines(request, env)
+      if (request.method === 'POST' && pathname === '/federation/signatures') return Response.json(await signatureSelfCheck())
+      if (request.method === 'POST' && pathname === '/federation/fetch') {
+        const { target, allow } = (await readJsonObject(request)) as { target: string; allow: string }
+        return Response.json(await fetchSelfCheck(target, allow))
+      }
       return Response.json({ error: 'no such harness route' }, { status: 404 })
     } catch (err) {
       return toResponse(err)
