@@ -9,6 +9,12 @@ const describeBrowser = enabled ? describe : describe.skip
 const SEED = [
   "UPDATE instance_settings SET title = 'Meadow', short_description = 'A quiet meadow for sheep.', description = 'Sheep and goats welcome.', contact_email = 'owner@meadow.example', registrations_mode = 'approval' WHERE id = 1",
   "INSERT INTO instance_rules (position, text, hint) VALUES (0, 'Be kind', 'to every creature'), (1, 'No spam', '')",
+  "INSERT INTO accounts (id, username, domain, uri, display_name) VALUES ('100', 'dolly', '', 'https://meadow.example/users/dolly', 'Dolly the Sheep')",
+  // 25 local posts, one a minute, so the home page has a second page.
+  `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25)
+   INSERT INTO statuses (id, uri, account_id, local, visibility, content, created_at) SELECT printf('%d', (${Date.UTC(2026, 0, 1)} + i * 86400000) * 65536), 'https://meadow.example/s/' || i, '100', 1, 'public', '<p>Post number ' || i || '</p>', strftime('%Y-%m-%dT%H:%M:%fZ', (${Date.UTC(2026, 0, 1)} + i * 86400000) / 1000.0, 'unixepoch') FROM n`,
+  `INSERT INTO statuses (id, uri, account_id, local, visibility, content, spoiler_text) VALUES (printf('%d', ${Date.UTC(2026, 1, 1)} * 65536), 'https://meadow.example/s/cw', '100', 1, 'public', '<p>Shorn today<script>alert(1)</script> <a href="javascript:alert(2)">look</a></p>', 'Wool')`,
+  `INSERT INTO media_attachments (id, account_id, status_id, type, r2_key, width, height, description) VALUES ('900', '100', printf('%d', ${Date.UTC(2026, 1, 1)} * 65536), 'image', 'dolly/fleece.png', 640, 360, 'A pile of fleece')`,
 ]
 
 const VIEWPORTS = {
@@ -39,7 +45,7 @@ describeBrowser('the public site in a real browser (stack from npm start)', () =
     await page.keyboard.press('Tab')
     // In-page code is passed as text: the test program is typed for Workers, not the DOM.
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content')
-    expect(await page.locator('header').count()).toBe(1)
+    expect(await page.getByRole('banner').count()).toBe(1)
     expect(await page.locator('nav[aria-label="Main"]').count()).toBe(1)
     expect(await page.locator('main').count()).toBe(1)
     await page.getByRole('link', { name: 'About', exact: true }).click()
@@ -50,6 +56,27 @@ describeBrowser('the public site in a real browser (stack from npm start)', () =
     expect(await page.getByTestId('about-registrations').textContent()).toMatch(/reviewed/)
     expect(await page.getByRole('link', { name: 'About', exact: true }).getAttribute('aria-current')).toBe('page')
     await page.close()
+  })
+
+  it('shows the local timeline, sanitized, with content warnings and alt text, paged without JavaScript', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const page = await context.newPage()
+    await page.goto(stack.url + '/')
+    const cards = page.getByTestId('status')
+    expect(await cards.count()).toBe(20)
+    const first = cards.first()
+    expect(await first.locator('summary').textContent()).toContain('Wool')
+    expect(await first.locator('script').count()).toBe(0)
+    expect(await first.locator('a[href^="javascript"]').count()).toBe(0)
+    expect(await first.textContent()).toContain('look')
+    expect(await first.locator('img[alt="A pile of fleece"]').count()).toBe(1)
+    expect(await first.textContent()).toContain('Dolly the Sheep')
+    await page.getByTestId('older').click()
+    await page.waitForURL(/max_id=/)
+    expect(await page.getByTestId('status').count()).toBe(6)
+    expect(await page.getByTestId('older').count()).toBe(0)
+    expect(await page.getByTestId('status').last().textContent()).toContain('Post number 1')
+    await context.close()
   })
 
   it('works without JavaScript', async () => {
