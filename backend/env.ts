@@ -10,4 +10,13 @@ export interface Env {
   MEDIA: R2Bucket
   /** When "1", responses carry D1 cost headers. Local development and tests only. */
   HERD_EXPOSE_METRICS?: string
+  // Set by the deploy (tf/secrets.tf, tf/bindings.tf); absent in local development.
+  /** Key-encryption key for private keys at rest: 32 random bytes, base64. */
+  HERD_KEK?: string
+  /** Web Push VAPID private key, P-256, PKCS#8 PEM; the public key is derived from it. */
+  VAPID_PRIVATE_KEY?: string
+  /** Zero Trust team domain, when the admin pages are behind Access. */
+  ACCESS_TEAM_DOMAIN?: string
+  /** Audience tag of the Access application, when the admin pages are behind Access. */
+  ACCESS_AUD?: string
 }
