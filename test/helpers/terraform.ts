@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parse } from '@cdktf/hcl2json'
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json }
 type Obj = { [k: string]: Json }
@@ -13,6 +12,14 @@ export interface Terraform {
   resources: Record<string, Record<string, Obj>>
   /** Resolves var.*, local.* and static resource attributes the way Terraform would, as far as it can offline. */
   resolve(value: Json): Json
+}
+
+// Loaded by a non-literal specifier so its declarations (which pull in lib.dom and clash with
+// the Workers types) stay out of the type check.
+const HCL2JSON = '@cdktf/hcl2json'
+async function parse(file: string, text: string): Promise<unknown> {
+  const mod = (await import(HCL2JSON)) as { parse(file: string, text: string): Promise<unknown> }
+  return mod.parse(file, text)
 }
 
 /** Parses tf/*.tf with an HCL-to-JSON parser and evaluates the simple references in it. */
