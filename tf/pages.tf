@@ -29,6 +29,14 @@ resource "cloudflare_pages_project" "herd" {
     production = local.pages_config
     preview    = local.pages_config
   }
+  lifecycle {
+    # Set at `wrangler pages deploy` from the rendered wrangler.toml (see pages_config above);
+    # Terraform must not remove them again on the next plan.
+    ignore_changes = [
+      deployment_configs.production.durable_object_namespaces,
+      deployment_configs.preview.durable_object_namespaces,
+    ]
+  }
 }
 
 # The instance's own host name, served by the Pages project.

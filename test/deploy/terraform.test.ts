@@ -66,6 +66,21 @@ describe('wrangler.toml ⇄ Terraform', () => {
     expect(unread).toEqual([])
   })
 
+  it('every string setting the code reads from Env is set by Terraform or a wrangler.toml, unless it is local-only', () => {
+    const env = readFileSync(join(ROOT, 'backend', 'env.ts'), 'utf8')
+    const body = /export interface Env \{([\s\S]*?)\n\}/.exec(env)?.[1] ?? ''
+    const settings = [...body.matchAll(/^\s*([A-Z][A-Z0-9_]*)\??:\s*string\b/gm)].map((m) => m[1] as string)
+    const setByTf = [
+      ...Object.keys((tf.locals.secrets ?? {}) as object),
+      ...[...String(tf.locals.deploy_vars).matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*=/gm)].map((m) => m[1] as string),
+    ]
+    const inToml = configs.flatMap((c) => Object.keys((c.toml.vars ?? {}) as object))
+    // Development and test switches: never set in production, off when absent.
+    const localOnly = (n: string) => n === 'HERD_EXPOSE_METRICS' || n.startsWith('HERD_DEV_')
+    expect(settings).toContain('HERD_KEK')
+    expect(settings.filter((n) => !setByTf.includes(n) && !inToml.includes(n) && !localOnly(n))).toEqual([])
+  })
+
   it('keeps data: stateful resources cannot be destroyed by a plan', () => {
     for (const type of ['cloudflare_d1_database', 'cloudflare_workers_kv_namespace', 'cloudflare_r2_bucket']) {
       for (const [name, r] of Object.entries(tf.resources[type] ?? {})) {
