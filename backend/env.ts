@@ -17,4 +17,13 @@ export interface Env {
    * Never set it in a deployment: it opens exactly those addresses to anyone who can make us fetch a URL.
    */
   HERD_DEV_ALLOW_HOSTS?: string
+  // Set by the deploy (tf/secrets.tf, tf/bindings.tf); absent in local development.
+  /** Key-encryption key for private keys at rest: 32 random bytes, base64. */
+  HERD_KEK?: string
+  /** Web Push VAPID private key, P-256, PKCS#8 PEM; the public key is derived from it. */
+  VAPID_PRIVATE_KEY?: string
+  /** Zero Trust team domain, when the admin pages are behind Access. */
+  ACCESS_TEAM_DOMAIN?: string
+  /** Audience tag of the Access application, when the admin pages are behind Access. */
+  ACCESS_AUD?: string
 }

@@ -89,11 +89,19 @@ export interface Stack {
   dispose(): Promise<void>
 }
 
+export interface StackOptions {
+  /**
+   * Prepares the fresh database instead of applying every migration: for tests that build an
+   * older schema, seed it, and upgrade it. Runs before the first request reaches the stack.
+   */
+  prepareDb?: (db: D1Database) => Promise<void>
+}
+
 /**
  * The whole of Herd in workerd, with fresh in-memory storage: the Pages Functions, the
  * Durable Objects Worker, the queue consumer, and a harness Worker for driving backend code.
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(ROOT, '.build', 'pages', 'index.js'))) throw new Error('Run `npm run build` first (npm test does it).')
   const metrics = { HERD_EXPOSE_METRICS: '1' }
   const pages = workerFromToml('wrangler.toml', '.build/pages/index.js', metrics)
@@ -108,7 +116,14 @@ export async function startStack(): Promise<Stack> {
   })
   const url = await mf.ready
   const db = (await mf.getD1Database('DB')) as unknown as D1Database
-  await applyMigrations(db)
+  try {
+    if (options.prepareDb) await options.prepareDb(db)
+    else await applyMigrations(db)
+  } catch (e) {
+    // Otherwise workerd outlives the failed test file and jest never exits.
+    await mf.dispose()
+    throw e
+  }
   const base = url.href.replace(/\/$/, '')
   return {
     mf,
