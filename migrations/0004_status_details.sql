@@ -54,58 +54,50 @@ CREATE TABLE status_mentions (
 ) WITHOUT ROWID;
 CREATE INDEX status_mentions_account ON status_mentions (account_id, status_id);
 
+-- Each snapshot is defined once, as a view; the triggers below only copy it onto the status.
+CREATE VIEW status_media_snapshots AS
+SELECT status_id, json_group_array(json_object('id', id, 'type', type, 'r2_key', r2_key, 'remote_url', remote_url,
+         'description', description, 'blurhash', blurhash, 'width', width, 'height', height,
+         'focus_x', focus_x, 'focus_y', focus_y)) AS json
+  FROM (SELECT * FROM media_attachments WHERE status_id IS NOT NULL ORDER BY status_id, position, id)
+ GROUP BY status_id;
+
+CREATE VIEW status_tag_snapshots AS
+SELECT status_id, json_group_array(name) AS json
+  FROM (SELECT st.status_id, t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id ORDER BY st.status_id, t.name)
+ GROUP BY status_id;
+
+CREATE VIEW status_mention_snapshots AS
+SELECT status_id, json_group_array(json_object('id', id, 'username', username, 'domain', domain, 'url', url, 'uri', uri)) AS json
+  FROM (SELECT sm.status_id, a.* FROM status_mentions sm JOIN accounts a ON a.id = sm.account_id ORDER BY sm.status_id, a.id)
+ GROUP BY status_id;
+
 CREATE TRIGGER media_snapshot_insert AFTER INSERT ON media_attachments WHEN NEW.status_id IS NOT NULL
 BEGIN
-  UPDATE statuses SET media_json = (
-    SELECT json_group_array(json_object('id', id, 'type', type, 'r2_key', r2_key, 'remote_url', remote_url,
-      'description', description, 'blurhash', blurhash, 'width', width, 'height', height, 'focus_x', focus_x, 'focus_y', focus_y))
-      FROM (SELECT * FROM media_attachments WHERE status_id = NEW.status_id ORDER BY position, id)
-  ) WHERE id = NEW.status_id;
+  UPDATE statuses SET media_json = coalesce((SELECT json FROM status_media_snapshots WHERE status_id = NEW.status_id), '[]') WHERE id = NEW.status_id;
 END;
 CREATE TRIGGER media_snapshot_update AFTER UPDATE ON media_attachments
 BEGIN
-  UPDATE statuses SET media_json = (
-    SELECT json_group_array(json_object('id', id, 'type', type, 'r2_key', r2_key, 'remote_url', remote_url,
-      'description', description, 'blurhash', blurhash, 'width', width, 'height', height, 'focus_x', focus_x, 'focus_y', focus_y))
-      FROM (SELECT * FROM media_attachments WHERE status_id = OLD.status_id ORDER BY position, id)
-  ) WHERE id = OLD.status_id;
-  UPDATE statuses SET media_json = (
-    SELECT json_group_array(json_object('id', id, 'type', type, 'r2_key', r2_key, 'remote_url', remote_url,
-      'description', description, 'blurhash', blurhash, 'width', width, 'height', height, 'focus_x', focus_x, 'focus_y', focus_y))
-      FROM (SELECT * FROM media_attachments WHERE status_id = NEW.status_id ORDER BY position, id)
-  ) WHERE id = NEW.status_id;
+  UPDATE statuses SET media_json = coalesce((SELECT json FROM status_media_snapshots WHERE status_id = OLD.status_id), '[]') WHERE id = OLD.status_id;
+  UPDATE statuses SET media_json = coalesce((SELECT json FROM status_media_snapshots WHERE status_id = NEW.status_id), '[]') WHERE id = NEW.status_id;
 END;
 CREATE TRIGGER media_snapshot_delete AFTER DELETE ON media_attachments WHEN OLD.status_id IS NOT NULL
 BEGIN
-  UPDATE statuses SET media_json = (
-    SELECT json_group_array(json_object('id', id, 'type', type, 'r2_key', r2_key, 'remote_url', remote_url,
-      'description', description, 'blurhash', blurhash, 'width', width, 'height', height, 'focus_x', focus_x, 'focus_y', focus_y))
-      FROM (SELECT * FROM media_attachments WHERE status_id = OLD.status_id ORDER BY position, id)
-  ) WHERE id = OLD.status_id;
+  UPDATE statuses SET media_json = coalesce((SELECT json FROM status_media_snapshots WHERE status_id = OLD.status_id), '[]') WHERE id = OLD.status_id;
 END;
 CREATE TRIGGER tags_snapshot_insert AFTER INSERT ON status_tags
 BEGIN
-  UPDATE statuses SET tags_json = (
-    SELECT json_group_array(name) FROM (SELECT t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = NEW.status_id ORDER BY t.name)
-  ) WHERE id = NEW.status_id;
+  UPDATE statuses SET tags_json = coalesce((SELECT json FROM status_tag_snapshots WHERE status_id = NEW.status_id), '[]') WHERE id = NEW.status_id;
 END;
 CREATE TRIGGER tags_snapshot_delete AFTER DELETE ON status_tags
 BEGIN
-  UPDATE statuses SET tags_json = (
-    SELECT json_group_array(name) FROM (SELECT t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = OLD.status_id ORDER BY t.name)
-  ) WHERE id = OLD.status_id;
+  UPDATE statuses SET tags_json = coalesce((SELECT json FROM status_tag_snapshots WHERE status_id = OLD.status_id), '[]') WHERE id = OLD.status_id;
 END;
 CREATE TRIGGER mentions_snapshot_insert AFTER INSERT ON status_mentions
 BEGIN
-  UPDATE statuses SET mentions_json = (
-    SELECT json_group_array(json_object('id', a.id, 'username', a.username, 'domain', a.domain, 'url', a.url, 'uri', a.uri))
-      FROM (SELECT a.* FROM status_mentions sm JOIN accounts a ON a.id = sm.account_id WHERE sm.status_id = NEW.status_id ORDER BY a.id) a
-  ) WHERE id = NEW.status_id;
+  UPDATE statuses SET mentions_json = coalesce((SELECT json FROM status_mention_snapshots WHERE status_id = NEW.status_id), '[]') WHERE id = NEW.status_id;
 END;
 CREATE TRIGGER mentions_snapshot_delete AFTER DELETE ON status_mentions
 BEGIN
-  UPDATE statuses SET mentions_json = (
-    SELECT json_group_array(json_object('id', a.id, 'username', a.username, 'domain', a.domain, 'url', a.url, 'uri', a.uri))
-      FROM (SELECT a.* FROM status_mentions sm JOIN accounts a ON a.id = sm.account_id WHERE sm.status_id = OLD.status_id ORDER BY a.id) a
-  ) WHERE id = OLD.status_id;
+  UPDATE statuses SET mentions_json = coalesce((SELECT json FROM status_mention_snapshots WHERE status_id = OLD.status_id), '[]') WHERE id = OLD.status_id;
 END;
