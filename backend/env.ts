@@ -10,4 +10,22 @@ export interface Env {
   MEDIA: R2Bucket
   /** When "1", responses carry D1 cost headers. Local development and tests only. */
   HERD_EXPOSE_METRICS?: string
+  /**
+   * Secret: the key-encryption key for local accounts' private keys, 32 random bytes in base64 or
+   * base64url (`openssl rand -base64 32`). Set with `wrangler pages secret put HERD_KEK`. Losing it
+   * makes every stored private key unreadable. `npm start` generates one into
+   * .wrangler/state/dev-secrets.json. Never logged, queued or returned.
+   */
+  HERD_KEK?: string
+  /**
+   * How people sign in: "builtin" (email and password stored here) or "access" (Cloudflare Zero
+   * Trust Access in front of the login paths). Unset: logins are refused with an explanation.
+   */
+  HERD_LOGIN?: string
+  /** Access team domain, e.g. "myteam.cloudflareaccess.com" (with HERD_LOGIN=access). */
+  ACCESS_TEAM_DOMAIN?: string
+  /** Access application audience tag (AUD) (with HERD_LOGIN=access). */
+  ACCESS_AUD?: string
+  /** Tests only: where to fetch the Access JWKS instead of https://<team>/cdn-cgi/access/certs. */
+  ACCESS_JWKS_URL?: string
 }
