@@ -4,7 +4,8 @@ import { qwikCity } from '@builder.io/qwik-city/vite'
 import tailwindcss from '@tailwindcss/vite'
 
 export default defineConfig(() => ({
-  plugins: [qwikCity(), qwikVite(), tailwindcss()],
+  // Exact paths, as OAuth clients and Mastodon use them (/oauth/authorize, not /oauth/authorize/).
+  plugins: [qwikCity({ trailingSlash: false }), qwikVite(), tailwindcss()],
   // Vite must not reach for the network or the clipboard during builds on CI.
   server: { headers: { 'Cache-Control': 'public, max-age=0' } },
   preview: { headers: { 'Cache-Control': 'public, max-age=600' } },

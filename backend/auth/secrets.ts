@@ -6,7 +6,7 @@ export function base64url(bytes: Uint8Array): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
-export function fromBase64(text: string): Uint8Array {
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   const std = text.replace(/-/g, '+').replace(/_/g, '/')
   const bin = atob(std + '='.repeat((4 - (std.length % 4)) % 4))
   const out = new Uint8Array(bin.length)

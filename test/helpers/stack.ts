@@ -93,9 +93,17 @@ export interface Stack {
  * The whole of Herd in workerd, with fresh in-memory storage: the Pages Functions, the
  * Durable Objects Worker, the queue consumer, and a harness Worker for driving backend code.
  */
-export async function startStack(): Promise<Stack> {
+/** A fixed key-encryption key for tests (32 zero-to-31 bytes, base64); never a real secret. */
+export const TEST_KEK = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('base64')
+
+export interface StackOptions {
+  /** Extra variables for the Pages project and the harness, e.g. { HERD_LOGIN: 'access', ... }. */
+  bindings?: Record<string, string>
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(ROOT, '.build', 'pages', 'index.js'))) throw new Error('Run `npm run build` first (npm test does it).')
-  const metrics = { HERD_EXPOSE_METRICS: '1' }
+  const metrics = { HERD_EXPOSE_METRICS: '1', HERD_LOGIN: 'builtin', HERD_KEK: TEST_KEK, ...options.bindings }
   const pages = workerFromToml('wrangler.toml', '.build/pages/index.js', metrics)
   pages.serviceBindings = { ASSETS: serveAssets }
   const harness = workerFromToml('wrangler.toml', '.build/harness/index.js', metrics)
