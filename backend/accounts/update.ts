@@ -66,7 +66,8 @@ async function store(env: Pick<Env, 'MEDIA'>, accountId: string, kind: 'avatar' 
  */
 export async function updateCredentials(env: Pick<Env, 'MEDIA'>, d1: D1Database, accountId: string, params: Record<string, unknown>, origin: string): Promise<void> {
   const displayName = text(params.display_name, 'Display name', LIMITS.accounts.maxDisplayNameLength)
-  const note = text(params.note, 'Note', LIMITS.accounts.maxNoteLength)
+  // Multipart turns newlines into CRLF; the source keeps what the person typed.
+  const note = text(params.note, 'Note', LIMITS.accounts.maxNoteLength)?.replace(/\r\n?/g, '\n')
   const locked = bool(params.locked, 'locked')
   const bot = bool(params.bot, 'bot')
   const discoverable = bool(params.discoverable, 'discoverable')

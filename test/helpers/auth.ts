@@ -103,10 +103,40 @@ export async function tokenRequest(stack: Stack, params: Record<string, string>)
 export async function userToken(stack: Stack, username: string, scope = 'read write follow', password = 'correct horse battery'): Promise<{ token: string; browser: Browser; app: RegisteredApp }> {
   const { browser } = await signIn(stack, `${username}@example.com`, password)
   await chooseUsername(browser, username)
-  const app = await registerApp(stack)
+  const app = await registerApp(stack, scope)
   const { verifier, challenge } = pkce()
   const decided = await consent(browser, app, scope, challenge)
   const code = new URL(location(decided)).searchParams.get('code') ?? ''
   const { body } = await tokenRequest(stack, { grant_type: 'authorization_code', code, client_id: app.client_id, redirect_uri: app.redirect_uri, code_verifier: verifier })
   return { token: String(body.access_token), browser, app }
+}
+
+/** An app-only token (client_credentials), as clients use to register accounts. */
+export async function appToken(stack: Stack, scope = 'read write', appScopes = 'read write follow push profile admin:read admin:write'): Promise<{ token: string; app: RegisteredApp }> {
+  const app = await registerApp(stack, appScopes)
+  const { body } = await tokenRequest(stack, { grant_type: 'client_credentials', client_id: app.client_id, client_secret: app.client_secret, scope })
+  return { token: String(body.access_token), app }
+}
+
+export function registrationsMode(stack: Stack, mode: 'open' | 'approval' | 'closed'): Promise<Response> {
+  return stack.harness('/instance/settings', { method: 'POST', body: JSON.stringify({ registrationsMode: mode }) })
+}
+
+/**
+ * Another user with a token, through POST /api/v1/accounts (opens registrations for the call and
+ * closes them after). Use userToken for the first (admin) account.
+ */
+export async function registeredUserToken(stack: Stack, username: string, scope = 'read write follow'): Promise<{ token: string; accountId: string }> {
+  await registrationsMode(stack, 'open')
+  const { token: appTok } = await appToken(stack)
+  const res = await stack.fetch('/api/v1/accounts', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${appTok}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, email: `${username}@example.com`, password: 'correct horse battery', agreement: true, locale: 'en', scope }),
+  })
+  await registrationsMode(stack, 'closed')
+  if (res.status !== 200) throw new Error(`POST /api/v1/accounts: ${res.status} ${await res.text()}`)
+  const token = String(((await res.json()) as Record<string, unknown>).access_token)
+  const me = await stack.fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${token}` } })
+  return { token, accountId: String(((await me.json()) as Record<string, unknown>).id) }
 }
