@@ -40,8 +40,4 @@ export async function currentIdentity(env: Env, db: Db, request: Request): Promi
   return { email: null, user: null, reason: LOGIN_NOT_CONFIGURED }
 }
 
-/** Only same-site paths: no scheme, no host, no `//` or backslash tricks. */
-export function safeReturnTo(value: unknown): string | null {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\') || /[\r\n]/.test(value)) return null
-  return value
-}
+export { safeReturnTo } from './return-to'

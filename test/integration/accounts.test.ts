@@ -229,7 +229,8 @@ describe('account endpoints', () => {
     const wrongType = new FormData()
     wrongType.set('avatar', new Blob(['<svg/>'], { type: 'image/svg+xml' }), 'x.svg')
     expect((await api('/api/v1/accounts/update_credentials', admin.token, { method: 'PATCH', body: wrongType })).status).toBe(422)
-    for (const body of [{ display_name: 'x'.repeat(31) }, { note: 'x'.repeat(501) }, { locked: 'maybe' }, { 'source[privacy]': 'secret' }, { 'source[language]': 'english' }]) {
+    const bad: Array<Record<string, string>> = [{ display_name: 'x'.repeat(31) }, { note: 'x'.repeat(501) }, { locked: 'maybe' }, { 'source[privacy]': 'secret' }, { 'source[language]': 'english' }]
+    for (const body of bad) {
       const res = await api('/api/v1/accounts/update_credentials', admin.token, { method: 'PATCH', body: new URLSearchParams(body) })
       expect(res.status).toBe(422)
     }

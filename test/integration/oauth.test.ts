@@ -286,13 +286,14 @@ describe('apps', () => {
     expect(ok.body.redirect_uris).toEqual(['app.example.mobile://oauth', 'urn:ietf:wg:oauth:2.0:oob'])
     expect(ok.body.scopes).toEqual(['read'])
     const before = await stack.db.prepare('SELECT COUNT(*) AS n FROM oauth_apps').first<{ n: number }>()
-    for (const body of [
+    const bad: Array<Record<string, string>> = [
       { client_name: 'x', redirect_uris: 'not a uri' },
       { client_name: 'x', redirect_uris: 'javascript:alert(1)' },
       { client_name: 'x', redirect_uris: 'https://a.example/#frag' },
       { client_name: '', redirect_uris: 'https://a.example/' },
       { client_name: 'x' },
-    ]) {
+    ]
+    for (const body of bad) {
       expect((await api('/api/v1/apps', null, { method: 'POST', body: new URLSearchParams(body) })).status).toBe(422)
     }
     expect((await api('/api/v1/apps', null, { method: 'POST', body: new URLSearchParams({ client_name: 'x', redirect_uris: 'https://a.example/', scopes: 'read everything' }) })).status).toBe(400)
