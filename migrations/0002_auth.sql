@@ -23,6 +23,8 @@ CREATE TABLE users (
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE UNIQUE INDEX users_email ON users (email COLLATE NOCASE);
+-- The instance's contact is the first admin: found without scanning users.
+CREATE INDEX users_role ON users (role, created_at);
 
 -- Kept apart from accounts so that no `SELECT *` on accounts ever carries key material.
 CREATE TABLE account_keys (

@@ -66,6 +66,7 @@ export async function contactAccount(db: Db, origin: string) {
     .innerJoin('users as u', 'u.account_id', 'a.id')
     .selectAll('a')
     .where('u.role', '=', 'admin')
+    .where('u.account_id', 'is not', null)
     .orderBy('u.created_at')
     .limit(1)
     .executeTakeFirst()

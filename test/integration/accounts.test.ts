@@ -238,6 +238,16 @@ describe('account endpoints', () => {
     expect(after.body).toEqual(before.body)
   })
 
+  it('verify_credentials and the instance documents read a bounded number of rows', async () => {
+    const me = await stack.fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${admin.token}` } })
+    // Token and its user, then the account and its user.
+    expect(Number(me.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(4)
+    await stack.fetch('/api/v1/instance')
+    const instance = await stack.fetch('/api/v1/instance')
+    // Three counters, then the first admin and their account, with settings from the cache.
+    expect(Number(instance.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(5)
+  })
+
   it('the instance documents name the admin as contact', async () => {
     const v1 = await api('/api/v1/instance', null)
     expect((v1.body.contact_account as Record<string, unknown>).username).toBe('boss')
