@@ -54,8 +54,8 @@ export async function createLocalAccount(env: Pick<Env, 'HERD_KEK'>, d1: D1Datab
   const userId = 'existingId' in input.user ? input.user.existingId : newId()
   const statements = [
     d1
-      .prepare("INSERT INTO accounts (id, username, domain, uri, url, display_name, public_key_pem) VALUES (?, ?, '', ?, ?, ?, ?)")
-      .bind(accountId, input.username, uri, url, input.displayName, keys.publicKeyPem),
+      .prepare("INSERT INTO accounts (id, username, domain, uri, url, display_name, public_key_pem, last_active_at) VALUES (?, ?, '', ?, ?, ?, ?, ?)")
+      .bind(accountId, input.username, uri, url, input.displayName, keys.publicKeyPem, new Date().toISOString()),
     d1.prepare('INSERT INTO account_keys (account_id, private_key_encrypted) VALUES (?, ?)').bind(accountId, keys.privateKeyEncrypted),
   ]
   const firstAdmin = "CASE WHEN EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND account_id IS NOT NULL) THEN role ELSE 'admin' END"

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/client'
 import { isId } from '../ids'
 import { notFound } from '../http/errors'
@@ -24,7 +25,8 @@ export async function lookupAccount(db: Db, acct: unknown, origin: string) {
   const row = await db
     .selectFrom('accounts')
     .selectAll()
-    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+    // COLLATE NOCASE matches the unique index on (username COLLATE NOCASE, domain).
+    .where(sql<boolean>`username = ${username} COLLATE NOCASE`)
     .where('domain', '=', domain)
     .executeTakeFirst()
   if (row === undefined) throw notFound()

@@ -46,6 +46,8 @@ export async function passwordLogin(db: Db, emailInput: unknown, password: unkno
   const user = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
   if (await verifyPassword(password, user?.password_hash ?? null)) {
     if (record !== undefined) await db.deleteFrom('login_failures').where('key_hash', '=', key).execute()
+    // Signing in is what makes an account "active" for NodeInfo and the instance usage figures.
+    if (user?.account_id) await db.updateTable('accounts').set({ last_active_at: new Date().toISOString() }).where('id', '=', user.account_id).execute()
     return user as UserRow
   }
   const now = new Date().toISOString()

@@ -9,6 +9,7 @@ const SESSION_SECONDS = 60 * 60 * 24 * 30
 /** A new browser session for a user; returns the Set-Cookie header. Only the id's hash is stored. */
 export async function startSession(db: Db, request: Request, userId: string): Promise<string> {
   const id = randomSecret()
+  await db.deleteFrom('sessions').where('user_id', '=', userId).where('expires_at', '<', new Date().toISOString()).execute()
   await db
     .insertInto('sessions')
     .values({ id_hash: await sha256Hex(id), user_id: userId, expires_at: new Date(Date.now() + SESSION_SECONDS * 1000).toISOString() })

@@ -1,6 +1,6 @@
 import { startStack, type Stack } from '../helpers/stack'
 import { mastodonValidator, schemaErrors } from '../helpers/schemas'
-import { appToken, Browser, location, registeredUserToken, registrationsMode, signIn, userToken } from '../helpers/auth'
+import { appToken, Browser, location, registerApp, registeredUserToken, registrationsMode, signIn, userToken } from '../helpers/auth'
 import { MAX_FAILURES } from '../../backend/auth/login'
 
 let stack: Stack
@@ -99,7 +99,11 @@ describe('registration', () => {
     const userToken = String(res.body.access_token)
     const before = await api('/api/v1/accounts/verify_credentials', userToken)
     expect(before.status).toBe(403)
-    const id = String((await api('/api/v1/accounts/lookup?acct=pending', null)).body.id)
+    const web = await signIn(stack, 'pending@example.com', 'long enough pw')
+    const app = await registerApp(stack)
+    const q = new URLSearchParams({ client_id: app.client_id, redirect_uri: app.redirect_uri, response_type: 'code', scope: 'read' })
+    expect((await web.browser.get(`/oauth/authorize?${q.toString()}`)).status).toBe(403)
+    const id = String((await api('/api/v1/accounts/lookup?acct=PENDING', null)).body.id)
     const approved = await api(`/api/v1/admin/accounts/${id}/approve`, admin.token, { method: 'POST' })
     expect(approved.status).toBe(200)
     expect((await api('/api/v1/accounts/verify_credentials', userToken)).status).toBe(200)

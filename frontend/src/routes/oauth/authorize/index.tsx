@@ -44,6 +44,10 @@ export const useAuthorize = routeLoader$(async (ev) => {
   const identity = await currentIdentity(env, db, ev.request)
   if (identity.email === null) throw ev.redirect(303, withReturnTo('/auth/login', here))
   if (!identity.user?.account_id) throw ev.redirect(303, withReturnTo('/auth/first-login', here))
+  if (identity.user.approved !== 1) {
+    ev.status(403)
+    return { ok: false as const, error: 'Your account is waiting for approval by the admin.' }
+  }
   const account = await db.selectFrom('accounts').select(['username']).where('id', '=', identity.user.account_id).executeTakeFirst()
   return {
     ok: true as const,
