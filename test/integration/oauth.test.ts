@@ -1,4 +1,5 @@
-import { startStack, type Stack } from '../helpers/stack'
+import { createDecipheriv, createPublicKey, verify } from 'node:crypto'
+import { startStack, TEST_KEK, type Stack } from '../helpers/stack'
 import { mastodonValidator, schemaErrors } from '../helpers/schemas'
 import { Browser, chooseUsername, consent, location, pkce, registerApp, signIn, tokenRequest } from '../helpers/auth'
 
@@ -56,6 +57,35 @@ describe('sign-in and first login', () => {
     expect(row?.public_key_pem).toMatch(/^-----BEGIN PUBLIC KEY-----/)
     expect(row?.private_key_encrypted).toMatch(/^v1\./)
     expect(row?.private_key_encrypted).not.toContain('PRIVATE KEY')
+  })
+
+  it('the sealed private key opens with the KEK only, and signs for the published public key', async () => {
+    const row = await stack.db.prepare("SELECT a.id, a.public_key_pem, k.private_key_encrypted AS sealed FROM accounts a JOIN account_keys k ON k.account_id = a.id WHERE a.username = 'alice'").first<Record<string, string>>()
+    const [, iv = '', data = ''] = (row?.sealed ?? '').split('.')
+    const bytes = Buffer.from(data, 'base64url')
+    const open = (kek: Buffer, aad: string): Buffer => {
+      const d = createDecipheriv('aes-256-gcm', kek, Buffer.from(iv, 'base64url'))
+      d.setAAD(Buffer.from(aad))
+      d.setAuthTag(bytes.subarray(bytes.length - 16))
+      return Buffer.concat([d.update(bytes.subarray(0, bytes.length - 16)), d.final()])
+    }
+    expect(open(Buffer.from(TEST_KEK, 'base64'), row?.id ?? '').length).toBeGreaterThan(1000)
+    expect(() => open(Buffer.alloc(32), row?.id ?? '')).toThrow()
+    expect(() => open(Buffer.from(TEST_KEK, 'base64'), 'another-account')).toThrow()
+    const res = await stack.harness('/accounts/sign', { method: 'POST', body: JSON.stringify({ accountId: row?.id, data: 'hello' }) })
+    const { signature } = (await res.json()) as { signature: string }
+    const publicKey = createPublicKey(row?.public_key_pem ?? '')
+    expect(publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048)
+    expect(verify('sha256', Buffer.from('hello'), publicKey, Buffer.from(signature, 'base64'))).toBe(true)
+  })
+
+  it('no response carries the KEK', async () => {
+    const kekUrl = Buffer.from(TEST_KEK, 'base64').toString('base64url')
+    for (const path of ['/api/v1/instance', '/api/v2/instance', '/api/v1/accounts/lookup?acct=alice', '/auth/first-login']) {
+      const text = await (await owner.get(path)).text()
+      expect(text).not.toContain(TEST_KEK)
+      expect(text).not.toContain(kekUrl)
+    }
   })
 })
 
