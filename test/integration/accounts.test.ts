@@ -88,6 +88,12 @@ describe('registration', () => {
     expect(me.status).toBe(200)
     expect((me.body.role as Record<string, unknown>).name).toBe('')
     expect(me.body.username).toBe('openreg')
+    // The default images the entity points at are served.
+    for (const url of [me.body.avatar, me.body.header]) {
+      const img = await stack.fetch(new URL(String(url)).pathname)
+      expect(img.status).toBe(200)
+      expect(img.headers.get('content-type')).toBe('image/png')
+    }
   })
 
   it('approval: needs a reason; the token is refused until the admin approves', async () => {
