@@ -17,13 +17,24 @@ export interface Env {
    * Never set it in a deployment: it opens exactly those addresses to anyone who can make us fetch a URL.
    */
   HERD_DEV_ALLOW_HOSTS?: string
-  // Set by the deploy (tf/secrets.tf, tf/bindings.tf); absent in local development.
-  /** Key-encryption key for private keys at rest: 32 random bytes, base64. */
+  /**
+   * Secret: the key-encryption key for local accounts' private keys, 32 random bytes in base64 or
+   * base64url (`openssl rand -base64 32`). Set with `wrangler pages secret put HERD_KEK`. Losing it
+   * makes every stored private key unreadable. `npm start` generates one into
+   * .wrangler/state/dev-secrets.json. Never logged, queued or returned.
+   */
   HERD_KEK?: string
-  /** Web Push VAPID private key, P-256, PKCS#8 PEM; the public key is derived from it. */
-  VAPID_PRIVATE_KEY?: string
-  /** Zero Trust team domain, when the admin pages are behind Access. */
+  /**
+   * How people sign in: "builtin" (email and password stored here) or "access" (Cloudflare Zero
+   * Trust Access in front of the login paths). Unset: logins are refused with an explanation.
+   */
+  HERD_LOGIN?: string
+  /** Access team domain, e.g. "myteam.cloudflareaccess.com" (with HERD_LOGIN=access). */
   ACCESS_TEAM_DOMAIN?: string
-  /** Audience tag of the Access application, when the admin pages are behind Access. */
+  /** Access application audience tag (AUD) (with HERD_LOGIN=access). */
   ACCESS_AUD?: string
+  /** Tests only: where to fetch the Access JWKS instead of https://<team>/cdn-cgi/access/certs. */
+  HERD_DEV_ACCESS_JWKS_URL?: string
+  /** Web Push VAPID private key, P-256, PKCS#8 PEM, set by the deploy (tf/secrets.tf); the public key is derived from it. */
+  VAPID_PRIVATE_KEY?: string
 }

@@ -1,6 +1,10 @@
 // npm start: build, migrate the local D1, then run the whole stack on workerd at one URL.
 // No Cloudflare account and no network are needed. Ctrl-C stops everything.
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { buildAll } from './build.ts'
+import { ROOT } from './lib.ts'
 import { launch, migrateLocal, waitUntilReady } from './local-stack.ts'
 
 const port = Number(process.env.PORT ?? 8788)
@@ -8,9 +12,26 @@ const ip = process.env.HOST ?? '127.0.0.1'
 const persist = '.wrangler/state'
 const started = Date.now()
 
+/**
+ * Local secrets, generated once and kept with the local state (gitignored), so the private keys
+ * of local accounts stay readable across restarts. Never printed.
+ */
+function devSecrets(): { HERD_KEK: string } {
+  const file = join(ROOT, persist, 'dev-secrets.json')
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { HERD_KEK?: string }
+    if (typeof saved.HERD_KEK === 'string' && saved.HERD_KEK !== '') return { HERD_KEK: saved.HERD_KEK }
+  }
+  const secrets = { HERD_KEK: randomBytes(32).toString('base64') }
+  mkdirSync(join(ROOT, persist), { recursive: true })
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 })
+  return secrets
+}
+
 await buildAll()
 await migrateLocal(persist)
-const stack = launch({ port, ip, persist })
+// Locally, people sign in with the built-in email and password login.
+const stack = launch({ port, ip, persist, bindings: { HERD_LOGIN: 'builtin', ...devSecrets() } })
 stack.child.stdout?.pipe(process.stdout)
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stack.stop(signal))

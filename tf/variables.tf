@@ -48,3 +48,9 @@ variable "r2_location" {
   type        = string
   default     = "WEUR"
 }
+
+variable "builtin_login" {
+  description = "Sign-in with email and password stored in D1, when Access is not used. It must be chosen explicitly: with neither it nor access_email, Herd refuses logins with an explanation."
+  type        = bool
+  default     = false
+}

@@ -46,6 +46,81 @@ export interface AccountsTable {
   last_active_at: string | null
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
+  /** SPKI PEM of a local account's signing key. */
+  public_key_pem: string | null
+}
+
+export type UserRole = 'admin' | 'user'
+export type Visibility = 'public' | 'unlisted' | 'private' | 'direct'
+
+export interface UsersTable {
+  id: string
+  email: string
+  password_hash: string | null
+  account_id: string | null
+  role: Generated<UserRole>
+  approved: Generated<number>
+  note_source: Generated<string>
+  /** JSON array of {name, value} in plain text. */
+  fields_source: Generated<string>
+  privacy: Generated<Visibility>
+  sensitive: Generated<number>
+  language: string | null
+  registration_reason: Generated<string>
+  created_at: Generated<Timestamp>
+}
+
+export interface AccountKeysTable {
+  account_id: string
+  private_key_encrypted: string
+}
+
+export interface OauthAppsTable {
+  id: string
+  name: string
+  website: string | null
+  /** JSON array of strings. */
+  redirect_uris: string
+  /** Space-separated. */
+  scopes: string
+  client_id: string
+  client_secret_hash: string
+  created_at: Generated<Timestamp>
+}
+
+export interface OauthCodesTable {
+  code_hash: string
+  app_id: string
+  user_id: string
+  redirect_uri: string
+  scopes: string
+  code_challenge: string | null
+  expires_at: Timestamp
+  used_at: Timestamp | null
+}
+
+export interface OauthTokensTable {
+  id: string
+  token_hash: string
+  app_id: string | null
+  user_id: string | null
+  scopes: string
+  code_hash: string | null
+  created_at: Generated<Timestamp>
+  revoked_at: Timestamp | null
+}
+
+export interface SessionsTable {
+  id_hash: string
+  user_id: string
+  created_at: Generated<Timestamp>
+  expires_at: Timestamp
+}
+
+export interface LoginFailuresTable {
+  key_hash: string
+  failures: number
+  window_start: Timestamp
 }
 
 export interface StatusesTable {
@@ -167,4 +242,11 @@ export interface Database {
   tags: TagsTable
   status_tags: StatusTagsTable
   status_mentions: StatusMentionsTable
+  users: UsersTable
+  account_keys: AccountKeysTable
+  oauth_apps: OauthAppsTable
+  oauth_codes: OauthCodesTable
+  oauth_tokens: OauthTokensTable
+  sessions: SessionsTable
+  login_failures: LoginFailuresTable
 }

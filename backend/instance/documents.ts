@@ -1,5 +1,9 @@
 import { LIMITS, HERD_VERSION, MASTODON_API_VERSION, MASTODON_COMPAT_VERSION, SOURCE_URL } from './limits'
 import type { InstanceCounts, InstanceSettings } from './settings'
+import type { renderAccount } from '../mastodon/account'
+
+/** The admin's Account entity, or null before anyone has an account. */
+export type ContactAccount = ReturnType<typeof renderAccount> | null
 
 /** Where the instance is reached: derived from the request, so one deployment serves its own domain. */
 export interface Origin {
@@ -58,7 +62,7 @@ function rules(s: InstanceSettings) {
 }
 
 /** GET /api/v1/instance (Mastodon's V1::Instance, deprecated but still read by many clients). */
-export function instanceV1(s: InstanceSettings, counts: InstanceCounts, o: Origin) {
+export function instanceV1(s: InstanceSettings, counts: InstanceCounts, o: Origin, contact: ContactAccount = null) {
   return {
     uri: o.domain,
     title: s.title,
@@ -79,13 +83,13 @@ export function instanceV1(s: InstanceSettings, counts: InstanceCounts, o: Origi
       media_attachments: mediaConfiguration(),
       polls: pollsConfiguration(),
     },
-    contact_account: null,
+    contact_account: contact,
     rules: rules(s),
   }
 }
 
 /** GET /api/v2/instance. */
-export function instanceV2(s: InstanceSettings, activeMonth: number, o: Origin) {
+export function instanceV2(s: InstanceSettings, activeMonth: number, o: Origin, contact: ContactAccount = null) {
   return {
     domain: o.domain,
     title: s.title,
@@ -116,7 +120,7 @@ export function instanceV2(s: InstanceSettings, activeMonth: number, o: Origin) 
       message: null,
     },
     api_versions: { mastodon: MASTODON_API_VERSION },
-    contact: { email: s.contactEmail, account: null },
+    contact: { email: s.contactEmail, account: contact },
     rules: rules(s),
   }
 }

@@ -10,6 +10,7 @@ import { database } from '../../backend/db/client'
 import { parsePage } from '../../backend/timelines/page'
 import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineRows, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
 import { fetchSelfCheck, signatureSelfCheck } from './federation'
+import { accountSigningKey } from '../../backend/auth/keys'
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -38,6 +39,13 @@ export default {
       if (request.method === 'POST' && pathname === '/federation/fetch') {
         const { target, allow } = (await readJsonObject(request)) as { target: string; allow: string }
         return Response.json(await fetchSelfCheck(target, allow))
+      }
+      if (request.method === 'POST' && pathname === '/accounts/sign') {
+        // Signs with a local account's stored key, as federation will: proves the sealed key opens.
+        const body = (await readJsonObject(request)) as { accountId: string; data: string }
+        const key = await accountSigningKey(env, database(env.DB), body.accountId)
+        const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, new TextEncoder().encode(body.data))
+        return Response.json({ signature: btoa(String.fromCharCode(...new Uint8Array(signature))) })
       }
       return Response.json({ error: 'no such harness route' }, { status: 404 })
     } catch (err) {

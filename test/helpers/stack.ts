@@ -89,12 +89,17 @@ export interface Stack {
   dispose(): Promise<void>
 }
 
+/** A fixed key-encryption key for tests (the bytes 0 to 31, base64); never a real secret. */
+export const TEST_KEK = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('base64')
+
 export interface StackOptions {
   /**
    * Prepares the fresh database instead of applying every migration: for tests that build an
    * older schema, seed it, and upgrade it. Runs before the first request reaches the stack.
    */
   prepareDb?: (db: D1Database) => Promise<void>
+  /** Extra variables for the Pages project and the harness, e.g. { HERD_LOGIN: 'access', ... }. */
+  bindings?: Record<string, string>
 }
 
 /**
@@ -103,7 +108,7 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(ROOT, '.build', 'pages', 'index.js'))) throw new Error('Run `npm run build` first (npm test does it).')
-  const metrics = { HERD_EXPOSE_METRICS: '1' }
+  const metrics = { HERD_EXPOSE_METRICS: '1', HERD_LOGIN: 'builtin', HERD_KEK: TEST_KEK, ...options.bindings }
   const pages = workerFromToml('wrangler.toml', '.build/pages/index.js', metrics)
   pages.serviceBindings = { ASSETS: serveAssets }
   const harness = workerFromToml('wrangler.toml', '.build/harness/index.js', metrics)
