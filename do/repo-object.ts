@@ -7,7 +7,7 @@ import { parseCid, type Cid, type LexMap, type LexValue } from '@atproto/lex-dat
 import { isValidDid, isValidHandle, isValidNsid, isValidRecordKey } from '@atproto/syntax'
 import { MAX_FRAME_BYTES, MAX_OPS_PER_COMMIT, MAX_RECORD_BYTES, errorFrame, messageFrame } from '../backend/atproto/frames'
 import { SqlBlockStore } from './repo/block-store'
-import type { BlobEntry, JsonValue, CommitResult, RecordEntry, RepoFailure, RepoInfo, RepoResult, WriteInput, WriteResult } from './repo/types'
+import type { BlobEntry, CommitResult, RecordEntry, RepoFailure, RepoInfo, RepoResult, WriteInput, WriteResult } from './repo/types'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS repo (
@@ -339,7 +339,7 @@ export class RepoObject extends DurableObject<RepoEnv> {
 
   private recordEntry(did: string, collection: string, rkey: string, cid: string): RecordEntry {
     const row = this.sql.exec<{ bytes: ArrayBuffer }>('SELECT bytes FROM block WHERE did = ? AND cid = ?', did, cid).one()
-    return { uri: `at://${did}/${collection}/${rkey}`, cid, value: ipldToJson(cborToLex(new Uint8Array(row.bytes))) as JsonValue }
+    return { uri: `at://${did}/${collection}/${rkey}`, cid, valueJson: JSON.stringify(ipldToJson(cborToLex(new Uint8Array(row.bytes)))) }
   }
 
   /** Records in record-key order, newest (highest key) first unless `reverse`. */

@@ -1,5 +1,5 @@
 import type { Env } from '../env'
-import type { RepoInfo } from '../../do/repo/types'
+import type { RecordEntry, RepoInfo } from '../../do/repo/types'
 import { XrpcError, invalidRequest } from './xrpc'
 
 /** The one RepoObject: it holds every repository and the firehose's event log. */
@@ -33,4 +33,9 @@ export function didDocument(info: RepoInfo, origin: string): Record<string, unkn
     ],
     service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: origin }],
   }
+}
+
+/** A record as com.atproto.repo.getRecord and listRecords show it. */
+export function recordView(entry: RecordEntry): { uri: string; cid: string; value: unknown } {
+  return { uri: entry.uri, cid: entry.cid, value: JSON.parse(entry.valueJson) as unknown }
 }

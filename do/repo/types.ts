@@ -47,7 +47,8 @@ export interface RepoInfo {
 export interface RecordEntry {
   uri: string
   cid: string
-  value: JsonValue
+  /** The record in atproto JSON form, as text: recursive types do not cross RPC's type mapping. */
+  valueJson: string
 }
 
 export interface BlobEntry {

@@ -1,5 +1,5 @@
 import { XrpcError, optionalParam, requiredParam, xrpcQuery } from '../../backend/atproto/xrpc'
-import { repoObject, resolveRepo } from '../../backend/atproto/repos'
+import { recordView, repoObject, resolveRepo } from '../../backend/atproto/repos'
 
 export const onRequest = xrpcQuery(async ({ env }, params) => {
   const info = await resolveRepo(env, requiredParam(params, 'repo'))
@@ -10,5 +10,5 @@ export const onRequest = xrpcQuery(async ({ env }, params) => {
   if (record === null || (cid !== undefined && record.cid !== cid)) {
     throw new XrpcError(400, 'RecordNotFound', `Could not locate record: at://${info.did}/${collection}/${rkey}`)
   }
-  return Response.json(record as unknown)
+  return Response.json(recordView(record))
 })

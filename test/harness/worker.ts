@@ -7,6 +7,7 @@ import { readJsonObject } from '../../backend/http/body'
 import { repoObject } from '../../backend/atproto/repos'
 import { putBlob } from '../../backend/atproto/blobs'
 import type { RepoResult, WriteInput } from '../../do/repo/types'
+import { runInterop, type InteropRequest } from './atproto-interop'
 
 function answer<T>(result: RepoResult<T>): Response {
   return result.ok ? Response.json(result.value) : Response.json({ error: result.error, message: result.message }, { status: 400 })
@@ -27,6 +28,9 @@ export default {
       if (request.method === 'POST' && pathname === '/atproto/apply-writes') {
         const body = await readJsonObject(request)
         return answer(await repoObject(env).applyWrites(String(body.did), body.writes as WriteInput[]))
+      }
+      if (request.method === 'POST' && pathname === '/atproto/interop') {
+        return Response.json(await runInterop((await readJsonObject(request, 10_000_000)) as InteropRequest))
       }
       if (request.method === 'POST' && pathname === '/atproto/prune') {
         await repoObject(env).pruneThrough(Number((await readJsonObject(request)).seq))
