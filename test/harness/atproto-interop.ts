@@ -4,13 +4,15 @@ import { BlockMap, MST, MemoryBlockstore, mstUtil } from '@atproto/repo'
 import { verifySignature } from '@atproto/crypto'
 import { jsonToIpld } from '@atproto/common-web'
 import { cborEncode, cidForLex } from '@atproto/lex-cbor'
-import { parseCid, validateCidString, type LexValue } from '@atproto/lex-data'
-import { isAtIdentifierString, isDatetimeString, isValidAtUri, isValidDid, isValidHandle, isValidLanguage, isValidNsid, isValidRecordKey, isValidTid, isValidUri } from '@atproto/syntax'
+import { parseCid, type LexValue } from '@atproto/lex-data'
+import { isAtIdentifierString, isAtUriString, isDatetimeString, isValidDid, isValidHandle, isValidLanguage, isValidNsid, isValidRecordKey, isValidTid, isValidUri } from '@atproto/syntax'
 
 const SYNTAX: Record<string, (value: string) => boolean> = {
   atidentifier: (v) => isAtIdentifierString(v),
-  aturi: (v) => isValidAtUri(v),
-  cid: (v) => validateCidString(v),
+  aturi: (v) => isAtUriString(v, { strict: true }),
+  // The lexicon `cid` string format is a syntax check: any multibase CID, never CIDv0 (the
+  // libraries only parse; the syntax rule is the spec's).
+  cid: (v) => /^[a-zA-Z0-9+=]{8,256}$/.test(v) && !v.startsWith('Qmb'),
   datetime: (v) => isDatetimeString(v),
   did: (v) => isValidDid(v),
   handle: (v) => isValidHandle(v),
