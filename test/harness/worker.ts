@@ -26,7 +26,7 @@ export default {
         return answer(await repoObject(env).createRepo(String(body.did), String(body.handle)))
       }
       if (request.method === 'POST' && pathname === '/atproto/apply-writes') {
-        const body = await readJsonObject(request)
+        const body = await readJsonObject(request, 20_000_000)
         return answer(await repoObject(env).applyWrites(String(body.did), body.writes as WriteInput[]))
       }
       if (request.method === 'POST' && pathname === '/atproto/interop') {
