@@ -86,7 +86,7 @@ test('syntax lists: every valid string passes and every invalid one fails', asyn
     const valid = lines(`syntax/${kind}_syntax_valid.txt`)
     const invalid = lines(`syntax/${kind}_syntax_invalid.txt`)
     const expected = [...valid.map(() => true), ...invalid.map(() => false)]
-    const wrong = request[kind].filter((_, i) => syntax[kind][i] !== expected[i])
+    const wrong = (request[kind] ?? []).filter((_, i) => syntax[kind]?.[i] !== expected[i])
     expect({ kind, wrong }).toEqual({ kind, wrong: [] })
   }
 })
