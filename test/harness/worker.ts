@@ -29,6 +29,8 @@ export default {
         const body = await readJsonObject(request, 20_000_000)
         return answer(await repoObject(env).applyWrites(String(body.did), body.writes as WriteInput[]))
       }
+      // The firehose straight from the RepoObject, for the bench (which runs no Pages).
+      if (pathname === '/atproto/subscribe') return await repoObject(env).fetch(request)
       if (request.method === 'POST' && pathname === '/atproto/interop') {
         return Response.json(await runInterop((await readJsonObject(request, 10_000_000)) as InteropRequest))
       }
