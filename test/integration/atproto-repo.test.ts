@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process'
 import WebSocket from 'ws'
 import { MST, MemoryBlockstore, readCarWithRoot, verifyProofs, verifyRepoCar, cborToLexRecord } from '@atproto/repo'
 import { verifySignature } from '@atproto/crypto'
@@ -304,4 +305,24 @@ test('a cursor older than the retention window gets OutdatedCursor, then the old
   const decoded = sub.frames.map(decode)
   expect(decoded[0]).toEqual({ header: { op: 1, t: '#info' }, body: { name: 'OutdatedCursor', message: expect.any(String) } })
   expect(decoded.slice(1).map((f) => f.body.seq)).toEqual([pruneThrough + 1, pruneThrough + 2, pruneThrough + 3])
+})
+
+test("@atproto/sync's Firehose, verifying signatures and proofs, accepts the whole stream", async () => {
+  const last = await commit([post('3kaaasyncaaa22', 'sync check'), { action: 'delete', collection: POST, rkey: '3kaaalastaaa22' }])
+  const describe = (await (await xrpc('com.atproto.repo.describeRepo', { repo: DID })).json()) as { didDoc: unknown }
+  const service = stack.url.href.replace(/^http/, 'ws').replace(/\/$/, '')
+  const input = JSON.stringify({ service, cursor: 0, did: DID, handle: HANDLE, signingKey, didDoc: describe.didDoc, expectSeq: last.seq })
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = execFile(process.execPath, ['test/helpers/atproto-firehose-consumer.mjs'], { timeout: 60_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+    )
+    child.stdin?.end(input)
+  })
+  const { events, errors } = JSON.parse(output) as { events: Array<{ event: string; seq: number; collection?: string; rkey?: string; handle?: string }>; errors: string[] }
+  expect(errors).toEqual([])
+  // Everything retained after the pruning above, in order, ending with the last commit's two ops.
+  expect(events.at(-1)).toMatchObject({ event: 'delete', seq: last.seq, collection: POST, rkey: '3kaaalastaaa22' })
+  expect(events.at(-2)).toMatchObject({ event: 'create', seq: last.seq, collection: POST, rkey: '3kaaasyncaaa22' })
+  const seqs = [...new Set(events.map((e) => e.seq))]
+  for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe((seqs[i - 1] ?? 0) + 1)
 })
