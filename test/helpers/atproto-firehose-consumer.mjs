@@ -43,12 +43,12 @@ const firehose = new Firehose({
   },
 })
 void firehose.start()
-const timer = setTimeout(() => {
+const timer = globalThis.setTimeout(() => {
   errors.push('timed out')
   done()
 }, 20_000)
 await finished
-clearTimeout(timer)
+globalThis.clearTimeout(timer)
 await firehose.destroy()
 await runner.destroy()
 process.stdout.write(JSON.stringify({ events, errors }))
