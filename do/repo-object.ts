@@ -6,7 +6,7 @@ import { cborEncode, cidForLex } from '@atproto/lex-cbor'
 import { parseCid, type Cid, type LexMap, type LexValue } from '@atproto/lex-data'
 import { isValidDid, isValidHandle, isValidNsid, isValidRecordKey } from '@atproto/syntax'
 import { MAX_FRAME_BYTES, MAX_OPS_PER_COMMIT, MAX_RECORD_BYTES, errorFrame, messageFrame } from '../backend/atproto/frames'
-import { SqlBlockStore } from './repo/block-store'
+import { BlockCache, SqlBlockStore } from './repo/block-store'
 import type { BlobEntry, CommitResult, RecordEntry, RepoFailure, RepoInfo, RepoResult, WriteInput, WriteResult } from './repo/types'
 
 const SCHEMA = `
@@ -72,6 +72,8 @@ export class RepoObject extends DurableObject<RepoEnv> {
   private readonly sql: SqlStorage
   private writing: Promise<unknown> = Promise.resolve()
   private lastPrune = 0
+  private readonly blockCaches = new Map<string, BlockCache>()
+  private readonly keypairs = new Map<string, Secp256k1Keypair>()
 
   constructor(ctx: DurableObjectState, env: RepoEnv) {
     super(ctx, env)
@@ -131,9 +133,9 @@ export class RepoObject extends DurableObject<RepoEnv> {
       if (!prepared.ok) return prepared
       const { ops, results, firehoseOps } = prepared.value
 
-      const store = new SqlBlockStore(this.sql, did)
+      const store = new SqlBlockStore(this.sql, did, this.blockCache(did))
       const repo = await Repo.load(store, parseCid(row.head))
-      const keypair = await Secp256k1Keypair.import(new Uint8Array(row.signing_key))
+      const keypair = await this.keypair(row)
       const commit = await repo.formatCommit(ops, keypair)
       const blocks = new BlockMap()
       blocks.addMap(commit.newBlocks)
@@ -215,6 +217,24 @@ export class RepoObject extends DurableObject<RepoEnv> {
       results.push({ uri, cid: cid.toString() })
     }
     return { ok: true, value: { ops, results, firehoseOps } }
+  }
+
+  private blockCache(did: string): BlockCache {
+    let cache = this.blockCaches.get(did)
+    if (cache === undefined) {
+      cache = new BlockCache()
+      this.blockCaches.set(did, cache)
+    }
+    return cache
+  }
+
+  private async keypair(row: RepoRow): Promise<Secp256k1Keypair> {
+    let keypair = this.keypairs.get(row.did)
+    if (keypair === undefined) {
+      keypair = await Secp256k1Keypair.import(new Uint8Array(row.signing_key))
+      this.keypairs.set(row.did, keypair)
+    }
+    return keypair
   }
 
   private putBlocks(did: string, blocks: BlockMap): void {

@@ -10,13 +10,21 @@ export class SqlBlockStore extends ReadableBlockstore implements RepoStorage {
   constructor(
     private readonly sql: SqlStorage,
     private readonly did: string,
+    /** Blocks are immutable by CID, so recently read ones can be kept (shared across commits). */
+    private readonly cache?: BlockCache,
   ) {
     super()
   }
 
   getBytes(cid: Cid): Promise<Uint8Array | null> {
-    const row = this.sql.exec<{ bytes: ArrayBuffer }>('SELECT bytes FROM block WHERE did = ? AND cid = ?', this.did, cid.toString()).toArray()[0]
-    return Promise.resolve(row === undefined ? null : new Uint8Array(row.bytes))
+    const key = cid.toString()
+    const cached = this.cache?.get(key)
+    if (cached !== undefined) return Promise.resolve(cached)
+    const row = this.sql.exec<{ bytes: ArrayBuffer }>('SELECT bytes FROM block WHERE did = ? AND cid = ?', this.did, key).toArray()[0]
+    if (row === undefined) return Promise.resolve(null)
+    const bytes = new Uint8Array(row.bytes)
+    this.cache?.set(key, bytes)
+    return Promise.resolve(bytes)
   }
 
   async has(cid: Cid): Promise<boolean> {
@@ -67,3 +75,19 @@ function readOnly(): Promise<never> {
   return Promise.reject(new Error('SqlBlockStore is read-only: commits are written by RepoObject'))
 }
 
+
+/** A bounded cache of one repository's blocks; it starts over when full (MST paths are re-read quickly). */
+export class BlockCache {
+  private readonly blocks = new Map<string, Uint8Array>()
+
+  constructor(private readonly limit = 20_000) {}
+
+  get(cid: string): Uint8Array | undefined {
+    return this.blocks.get(cid)
+  }
+
+  set(cid: string, bytes: Uint8Array): void {
+    if (this.blocks.size >= this.limit) this.blocks.clear()
+    this.blocks.set(cid, bytes)
+  }
+}
