@@ -394,8 +394,16 @@ export class RepoObject extends DurableObject<RepoEnv> {
     const raw = new URL(request.url).searchParams.get('cursor')
     if (raw !== null && !/^\d{1,16}$/.test(raw)) return Response.json({ error: 'InvalidRequest', message: 'cursor must be a non-negative integer' }, { status: 400 })
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket]
+    const cursor = raw === null ? null : Number(raw)
+    if (cursor !== null && cursor > (this.lastSeq() ?? 0)) {
+      // Never joins the stream: a plain (not hibernatable) socket that says why and closes.
+      server.accept()
+      server.send(errorFrame('FutureCursor', 'Cursor in the future.'))
+      server.close(1008, 'FutureCursor')
+      return new Response(null, { status: 101, webSocket: client })
+    }
     this.ctx.acceptWebSocket(server)
-    if (raw !== null) this.replay(server, Number(raw))
+    if (cursor !== null) this.replay(server, cursor)
     return new Response(null, { status: 101, webSocket: client })
   }
 
@@ -404,12 +412,6 @@ export class RepoObject extends DurableObject<RepoEnv> {
    * between the replay and the live stream: the socket is already registered for broadcasts.
    */
   private replay(ws: WebSocket, cursor: number): void {
-    const last = this.lastSeq() ?? 0
-    if (cursor > last) {
-      ws.send(errorFrame('FutureCursor', 'Cursor in the future.'))
-      ws.close(1008, 'FutureCursor')
-      return
-    }
     if (cursor < this.prunedThrough()) {
       ws.send(messageFrame('#info', { name: 'OutdatedCursor', message: 'Requested cursor exceeded limit. Possibly missing events' }))
     }
