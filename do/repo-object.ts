@@ -7,6 +7,7 @@ import { parseCid, type Cid, type LexMap, type LexValue } from '@atproto/lex-dat
 import { isValidDid, isValidHandle, isValidNsid, isValidRecordKey } from '@atproto/syntax'
 import { MAX_FRAME_BYTES, MAX_OPS_PER_COMMIT, MAX_RECORD_BYTES, errorFrame, messageFrame } from '../backend/atproto/frames'
 import { BlockCache, SqlBlockStore } from './repo/block-store'
+import { seqFloor } from './repo/seq'
 import type { BlobEntry, CommitResult, RecordEntry, RepoFailure, RepoInfo, RepoResult, WriteInput, WriteResult } from './repo/types'
 
 const SCHEMA = `
@@ -47,10 +48,6 @@ interface RepoRow extends Record<string, SqlStorageValue> {
 type PendingEvent = { type: string; body: (seq: number) => Record<string, LexValue> }
 
 const PRUNE_EVERY_MS = 60_000
-// On an empty log the first sequence number comes from the clock: microseconds since the epoch.
-// A log that was reset therefore starts above every number it handed out before, unless it had
-// averaged more than a thousand events per millisecond over its whole life.
-const SEQ_FLOOR_PER_MS = 1000
 
 function fail(error: string, message: string): RepoFailure {
   return { ok: false, error, message }
@@ -247,7 +244,7 @@ export class RepoObject extends DurableObject<RepoEnv> {
    * Returns the last sequence number used and the frames to broadcast once committed.
    */
   private appendEvents(did: string, time: Date, events: PendingEvent[]): { seq: number; frames: Uint8Array[] } {
-    let seq = this.lastSeq() ?? time.getTime() * SEQ_FLOOR_PER_MS
+    let seq = this.lastSeq() ?? seqFloor(time.getTime())
     const frames: Uint8Array[] = []
     for (const event of events) {
       seq += 1
