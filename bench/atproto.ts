@@ -69,25 +69,30 @@ try {
   const expected = COMMITS + 3 // #identity, #account, #sync, then one #commit each
   const wsUrl = new URL('/atproto/subscribe?cursor=0', url)
   wsUrl.protocol = 'ws:'
-  const replayStarted = performance.now()
-  const { frames, bytes } = await new Promise<{ frames: number; bytes: number }>((resolve, reject) => {
-    const ws = new WebSocket(wsUrl.href)
-    let frames = 0
-    let bytes = 0
-    ws.on('message', (data: Buffer) => {
-      frames++
-      bytes += data.length
-      if (frames === expected) {
-        ws.close()
-        resolve({ frames, bytes })
-      }
+  const replay = (): Promise<{ frames: number; bytes: number }> =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(wsUrl.href)
+      let frames = 0
+      let bytes = 0
+      ws.on('message', (data: Buffer) => {
+        frames++
+        bytes += data.length
+        if (frames === expected) {
+          ws.close()
+          resolve({ frames, bytes })
+        }
+      })
+      ws.on('error', reject)
     })
-    ws.on('error', reject)
-  })
-  const replaySeconds = (performance.now() - replayStarted) / 1000
-  console.log(
-    `atproto replay: ${frames} frames (${(bytes / 1e6).toFixed(1)} MB) from cursor 0 in ${replaySeconds.toFixed(2)} s = ${(frames / replaySeconds).toFixed(0)} frames/s`,
-  )
+  // The first replay reads the log from storage cold; the second shows the steady rate.
+  for (const run of ['first', 'second']) {
+    const replayStarted = performance.now()
+    const { frames, bytes } = await replay()
+    const replaySeconds = (performance.now() - replayStarted) / 1000
+    console.log(
+      `atproto replay (${run}): ${frames} frames (${(bytes / 1e6).toFixed(1)} MB) from cursor 0 in ${replaySeconds.toFixed(2)} s = ${(frames / replaySeconds).toFixed(0)} frames/s`,
+    )
+  }
 } finally {
   await mf.dispose()
 }
