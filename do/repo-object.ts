@@ -48,6 +48,7 @@ interface RepoRow extends Record<string, SqlStorageValue> {
 type PendingEvent = { type: string; body: (seq: number) => Record<string, LexValue> }
 
 const PRUNE_EVERY_MS = 60_000
+const REPLAY_BATCH = 1000
 
 function fail(error: string, message: string): RepoFailure {
   return { ok: false, error, message }
@@ -71,6 +72,8 @@ export class RepoObject extends DurableObject<RepoEnv> {
   private lastPrune = 0
   private readonly blockCaches = new Map<string, BlockCache>()
   private readonly keypairs = new Map<string, Secp256k1Keypair>()
+  /** Sockets working through a cursor replay; they join the live stream when it catches up. */
+  private readonly replaying = new WeakSet<WebSocket>()
 
   constructor(ctx: DurableObjectState, env: RepoEnv) {
     super(ctx, env)
@@ -266,6 +269,8 @@ export class RepoObject extends DurableObject<RepoEnv> {
    */
   private broadcast(frames: Uint8Array[]): void {
     for (const ws of this.ctx.getWebSockets()) {
+      // A socket still replaying reads these frames from the log when its replay gets there.
+      if (this.replaying.has(ws)) continue
       try {
         for (const frame of frames) ws.send(frame)
       } catch {
@@ -405,14 +410,38 @@ export class RepoObject extends DurableObject<RepoEnv> {
   }
 
   /**
-   * Sends every retained event after `cursor`. It runs synchronously, so no commit can slip in
-   * between the replay and the live stream: the socket is already registered for broadcasts.
+   * Sends every retained event after `cursor`, in batches, so a long window is never held in
+   * memory at once. Between batches commits may land: they are in the log, and the next batch
+   * reads them. A batch that reaches the end of the log marks the socket live in the same
+   * synchronous run, so no commit can fall between the replay and the live stream, and none is
+   * sent twice.
    */
   private replay(ws: WebSocket, cursor: number): void {
     if (cursor < this.prunedThrough()) {
       ws.send(messageFrame('#info', { name: 'OutdatedCursor', message: 'Requested cursor exceeded limit. Possibly missing events' }))
     }
-    for (const row of this.sql.exec<{ frame: ArrayBuffer }>('SELECT frame FROM event WHERE seq > ? ORDER BY seq', cursor)) ws.send(row.frame)
+    this.replaying.add(ws)
+    const step = (after: number): void => {
+      let last = after
+      let sent = 0
+      try {
+        for (const row of this.sql.exec<{ seq: number; frame: ArrayBuffer }>('SELECT seq, frame FROM event WHERE seq > ? ORDER BY seq LIMIT ?', after, REPLAY_BATCH)) {
+          ws.send(row.frame)
+          last = row.seq
+          sent++
+        }
+      } catch {
+        this.replaying.delete(ws) // the subscriber went away
+        return
+      }
+      if (sent < REPLAY_BATCH) {
+        this.replaying.delete(ws)
+        return
+      }
+      // Let the runtime flush what was sent before reading more.
+      setTimeout(() => step(last), 0)
+    }
+    step(cursor)
   }
 
   override webSocketMessage(): void {

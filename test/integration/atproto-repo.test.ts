@@ -329,3 +329,29 @@ test("@atproto/sync's Firehose, verifying signatures and proofs, accepts the who
   const seqs = [...new Set(events.map((e) => e.seq))]
   for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe((seqs[i - 1] ?? 0) + 1)
 })
+
+test('a replay longer than one batch, with commits landing during it, has no gap and no duplicate', async () => {
+  const many = async (count: number, prefix: string): Promise<number> => {
+    let next = 0
+    let lastSeq = 0
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < count) {
+          const i = next++
+          const { seq } = await commit([post(`${prefix}${String(i).padStart(5, '0')}`, `bulk ${i}`)])
+          lastSeq = Math.max(lastSeq, seq)
+        }
+      }),
+    )
+    return lastSeq
+  }
+  await many(1100, '3kbulk')
+  const sub = await subscribe(0)
+  const last = await many(30, '3kduring')
+  await eventually(async () => sub.frames.some((f) => decode(f).body.seq === last), 'replay catching up with live commits', 300)
+  sub.ws.close()
+  const seqs = sub.frames.map((f) => decode(f).body).filter((b) => typeof b.seq === 'number').map((b) => b.seq as number)
+  expect(seqs.length).toBeGreaterThan(1130)
+  for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe((seqs[i - 1] ?? 0) + 1)
+  expect(seqs.at(-1)).toBe(last)
+})
