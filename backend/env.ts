@@ -13,4 +13,11 @@ export interface Env {
   MEDIA: R2Bucket
   /** When "1", responses carry D1 cost headers. Local development and tests only. */
   HERD_EXPOSE_METRICS?: string
+  /**
+   * LOCAL DEVELOPMENT ONLY. Comma-separated `host:port` pairs that outbound federation fetches may reach over
+   * plain http even though they are loopback or private, e.g. `127.0.0.1:8788,localhost:8791` for two local
+   * Herd instances or a test peer. Unset (the default) means every outbound fetch is https to a public host.
+   * Never set it in a deployment: it opens exactly those addresses to anyone who can make us fetch a URL.
+   */
+  HERD_DEV_ALLOW_HOSTS?: string
 }
