@@ -6,8 +6,16 @@ export default {
   transform: {
     '^.+\\.(ts|js)$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
   },
-  // kysely ships only ES modules; jest runs CommonJS, so it is compiled like our own code.
-  transformIgnorePatterns: ['/node_modules/(?!(kysely|kysely-d1)/)'],
+  // These ship only ES modules; jest runs CommonJS, so they are compiled like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!(kysely|kysely-d1|@atproto|@atproto-labs|multiformats|uint8arrays|cborg|@noble|p-queue|p-timeout|eventemitter3)/)'],
+  // Packages whose exports offer only an `import` condition, which jest's CommonJS resolver skips.
+  moduleNameMapper: {
+    '^multiformats$': '<rootDir>/node_modules/multiformats/dist/src/index.js',
+    '^multiformats/(.*)$': '<rootDir>/node_modules/multiformats/dist/src/$1.js',
+    '^uint8arrays$': '<rootDir>/node_modules/uint8arrays/dist/src/index.js',
+    '^uint8arrays/(.*)$': '<rootDir>/node_modules/uint8arrays/dist/src/$1.js',
+    '^cborg$': '<rootDir>/node_modules/cborg/cborg.js',
+  },
   // Integration tests each start workerd; two at a time suits a 2-core machine.
   maxWorkers: 2,
   testTimeout: 60_000,

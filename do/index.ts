@@ -1,4 +1,5 @@
 export { CacheObject } from './cache-object'
+export { RepoObject } from './repo-object'
 
 // The Durable Objects Worker serves no routes of its own; Pages and the consumer reach the
 // objects through their bindings.

@@ -12,6 +12,7 @@ locals {
   media = { type = "r2", bucket_name = cloudflare_r2_bucket.media.name }
   queue = { type = "queue", queue = cloudflare_queue.main.queue_name }
   cache = { type = "durable_object", class_name = "CacheObject", script_name = "${var.name}-do" }
+  repo  = { type = "durable_object", class_name = "RepoObject", script_name = "${var.name}-do" }
 
   bindings = {
     # The Pages project (wrangler.toml).
@@ -21,11 +22,13 @@ locals {
       MEDIA = local.media
       QUEUE = local.queue
       CACHE = local.cache
+      REPO  = local.repo
     }
     # The Durable Objects Worker (do/wrangler.toml). Its CacheObject binding has no script_name:
     # the class lives in this very script.
     "${var.name}-do" = {
       CACHE = { type = "durable_object", class_name = "CacheObject" }
+      REPO  = { type = "durable_object", class_name = "RepoObject" }
     }
     # The queue consumer (consumer/wrangler.toml).
     "${var.name}-consumer" = {
@@ -34,6 +37,7 @@ locals {
       MEDIA = local.media
       QUEUE = local.queue
       CACHE = local.cache
+      REPO  = local.repo
     }
   }
 

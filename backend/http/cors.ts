@@ -1,5 +1,5 @@
 /** Paths that web clients on other origins call. */
-const CORS_PREFIXES = ['/api/', '/oauth/token', '/oauth/revoke', '/.well-known/', '/nodeinfo/']
+const CORS_PREFIXES = ['/api/', '/xrpc/', '/oauth/token', '/oauth/revoke', '/.well-known/', '/nodeinfo/']
 
 export function wantsCors(pathname: string): boolean {
   return CORS_PREFIXES.some((p) => pathname.startsWith(p))
