@@ -11,21 +11,30 @@ export interface Env {
   /** When "1", responses carry D1 cost headers. Local development and tests only. */
   HERD_EXPOSE_METRICS?: string
   /**
-   * Secret: the key-encryption key for local accounts' private keys, 32 random bytes in base64 or
-   * base64url (`openssl rand -base64 32`). Set with `wrangler pages secret put HERD_KEK`. Losing it
+   * LOCAL DEVELOPMENT ONLY. Comma-separated `host:port` pairs that outbound federation fetches may reach over
+   * plain http even though they are loopback or private, e.g. `127.0.0.1:8788,localhost:8791` for two local
+   * Herd instances or a test peer. Unset (the default) means every outbound fetch is https to a public host.
+   * Never set it in a deployment: it opens exactly those addresses to anyone who can make us fetch a URL.
+   */
+  HERD_DEV_ALLOW_HOSTS?: string
+  // Set by the deploy (tf/secrets.tf, tf/bindings.tf); absent in local development.
+  /**
+   * Key-encryption key for local accounts' private keys (AES-GCM): 32 random bytes, base64. Losing it
    * makes every stored private key unreadable. `npm start` generates one into
-   * .wrangler/state/dev-secrets.json. Never logged, queued or returned.
+   * .wrangler/state/dev-secrets.json; tests use a fixed one. Never logged, queued or returned.
    */
   HERD_KEK?: string
+  /** Web Push VAPID private key, P-256, PKCS#8 PEM; the public key is derived from it. */
+  VAPID_PRIVATE_KEY?: string
   /**
    * How people sign in: "builtin" (email and password stored here) or "access" (Cloudflare Zero
    * Trust Access in front of the login paths). Unset: logins are refused with an explanation.
    */
   HERD_LOGIN?: string
-  /** Access team domain, e.g. "myteam.cloudflareaccess.com" (with HERD_LOGIN=access). */
+  /** Zero Trust team domain, e.g. "myteam.cloudflareaccess.com" (with HERD_LOGIN=access). */
   ACCESS_TEAM_DOMAIN?: string
-  /** Access application audience tag (AUD) (with HERD_LOGIN=access). */
+  /** Audience tag (AUD) of the Access application (with HERD_LOGIN=access). */
   ACCESS_AUD?: string
-  /** Tests only: where to fetch the Access JWKS instead of https://<team>/cdn-cgi/access/certs. */
-  ACCESS_JWKS_URL?: string
+  /** TESTS ONLY: where to fetch the Access JWKS instead of https://<team>/cdn-cgi/access/certs. */
+  HERD_DEV_ACCESS_JWKS_URL?: string
 }

@@ -87,15 +87,3 @@ CREATE TABLE login_failures (
   window_start TEXT NOT NULL
 );
 CREATE INDEX login_failures_window ON login_failures (window_start);
-
--- Statuses counts on the account row, so Account entities never count a table.
-CREATE TRIGGER accounts_statuses_count_insert AFTER INSERT ON statuses
-BEGIN
-  UPDATE accounts SET statuses_count = statuses_count + 1,
-    last_status_at = MAX(COALESCE(last_status_at, ''), NEW.created_at)
-  WHERE id = NEW.account_id;
-END;
-CREATE TRIGGER accounts_statuses_count_delete AFTER DELETE ON statuses
-BEGIN
-  UPDATE accounts SET statuses_count = MAX(statuses_count - 1, 0) WHERE id = OLD.account_id;
-END;

@@ -1,8 +1,17 @@
 import { spawn, type SpawnOptions } from 'node:child_process'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+/** The project root: the nearest folder upwards holding Herd's package.json (works under jest too). */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json')
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'herd') return dir
+    if (dirname(dir) === dir) throw new Error(`not inside the Herd project: ${from}`)
+  }
+}
+
+export const ROOT = findRoot(process.cwd())
 export const BIN = join(ROOT, 'node_modules', '.bin')
 
 /**

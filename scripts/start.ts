@@ -1,14 +1,13 @@
-// npm start: build, migrate the local D1, then run the Pages project, the Durable Objects Worker
-// and the queue consumer in one wrangler process on workerd, with state in .wrangler/state.
-// No Cloudflare account and no network are needed.
-import { spawn } from 'node:child_process'
+// npm start: build, migrate the local D1, then run the whole stack on workerd at one URL.
+// No Cloudflare account and no network are needed. Ctrl-C stops everything.
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildAll } from './build.ts'
-import { ROOT, run, toolEnv } from './lib.ts'
+import { ROOT } from './lib.ts'
+import { launch, migrateLocal, waitUntilReady } from './local-stack.ts'
 
-const port = Number(process.env.PORT ?? process.argv.find((a) => a.startsWith('--port='))?.slice(7) ?? 8788)
+const port = Number(process.env.PORT ?? 8788)
 const ip = process.env.HOST ?? '127.0.0.1'
 const persist = '.wrangler/state'
 const started = Date.now()
@@ -31,45 +30,14 @@ function devSecrets(): { HERD_KEK: string } {
 const secrets = devSecrets()
 
 await buildAll()
-await run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { env: toolEnv({ CI: 'true' }) })
+await migrateLocal(persist)
+// Built-in email and password login: the local default (production must choose explicitly).
+const stack = launch({ port, ip, persist, bindings: { HERD_LOGIN: 'builtin', HERD_KEK: secrets.HERD_KEK } })
+stack.child.stdout?.pipe(process.stdout)
 
-const child = spawn(
-  'wrangler',
-  [
-    'pages', 'dev',
-    '--ip', ip,
-    '--port', String(port),
-    '--persist-to', persist,
-    '--show-interactive-dev-session=false',
-    '--binding', 'HERD_EXPOSE_METRICS=1',
-    '--binding', 'HERD_LOGIN=builtin',
-    '--binding', `HERD_KEK=${secrets.HERD_KEK}`,
-    '-c', 'wrangler.toml',
-    '-c', 'do/wrangler.toml',
-    '-c', 'consumer/wrangler.toml',
-  ],
-  // Its own process group, so Ctrl-C can take down workerd with it.
-  { cwd: ROOT, env: toolEnv(), stdio: ['inherit', 'pipe', 'inherit'], detached: true },
-)
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stack.stop(signal))
+process.on('exit', () => stack.stop('SIGKILL'))
+stack.child.on('exit', (code) => process.exit(code ?? 0))
 
-let announced = false
-child.stdout?.on('data', (chunk: Buffer) => {
-  process.stdout.write(chunk)
-  if (!announced && /Ready on/i.test(chunk.toString())) {
-    announced = true
-    console.log(`\n  Herd is running at http://${ip}:${port}  (started in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C to stop)\n`)
-  }
-})
-
-function stop(signal: NodeJS.Signals): void {
-  if (child.pid !== undefined) {
-    try {
-      process.kill(-child.pid, signal)
-    } catch {
-      // Already gone.
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal))
-process.on('exit', () => stop('SIGKILL'))
-child.on('exit', (code) => process.exit(code ?? 0))
+await waitUntilReady(stack.url)
+console.log(`\n  Herd is running at ${stack.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C to stop)\n`)

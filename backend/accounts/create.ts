@@ -3,6 +3,7 @@ import { HttpError } from '../http/errors'
 import { newId } from '../ids'
 import { generateAccountKeys } from '../auth/keys'
 import { LIMITS } from '../instance/limits'
+import { invalidateContactAccount } from './read'
 
 /** Names people could mistake for the server itself, and the first path segments Herd uses. */
 const RESERVED = new Set([
@@ -44,7 +45,7 @@ export interface NewLocalAccount {
  * Creates a local account with its key pair and links it to its user, in one D1 transaction: on any
  * failure nothing is left behind. The first user with an account is the admin.
  */
-export async function createLocalAccount(env: Pick<Env, 'HERD_KEK'>, d1: D1Database, input: NewLocalAccount): Promise<{ accountId: string; userId: string }> {
+export async function createLocalAccount(env: Pick<Env, 'HERD_KEK' | 'CACHE'>, d1: D1Database, input: NewLocalAccount): Promise<{ accountId: string; userId: string }> {
   const taken = await d1.prepare("SELECT 1 FROM accounts WHERE username = ? COLLATE NOCASE AND domain = ''").bind(input.username).first()
   if (taken !== null) throw new HttpError(422, 'Username has already been taken')
   const accountId = newId()
@@ -86,5 +87,6 @@ export async function createLocalAccount(env: Pick<Env, 'HERD_KEK'>, d1: D1Datab
     if (/UNIQUE/i.test(message)) throw new HttpError(422, 'Username has already been taken')
     throw err
   }
+  await invalidateContactAccount(env)
   return { accountId, userId }
 }

@@ -1,20 +1,10 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/client'
-import { isId } from '../ids'
+import type { Env } from '../env'
+import { cached, invalidate } from '../cache/client'
+import { CACHE_SHARD } from '../instance/settings'
 import { notFound } from '../http/errors'
 import { renderAccount, renderCredentialAccount, type AccountRow } from '../mastodon/account'
-
-export async function accountById(db: Db, id: string): Promise<AccountRow | null> {
-  if (!isId(id)) return null
-  return (await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()) ?? null
-}
-
-/** GET /api/v1/accounts/:id */
-export async function readAccount(db: Db, id: string, origin: string) {
-  const row = await accountById(db, id)
-  if (row === null) throw notFound()
-  return renderAccount(row, origin)
-}
 
 /** GET /api/v1/accounts/lookup?acct=name or name@domain (this server's domain means local). */
 export async function lookupAccount(db: Db, acct: unknown, origin: string) {
@@ -61,8 +51,10 @@ export async function readCredentialAccount(db: Db, accountId: string, origin: s
   return renderCredentialAccount(row, user, origin)
 }
 
+const CONTACT_KEY = 'contact'
+
 /** The instance's contact: the first admin with an account, or null before first login. */
-export async function contactAccount(db: Db, origin: string) {
+async function loadContactRow(db: Db): Promise<AccountRow | null> {
   const row = await db
     .selectFrom('accounts as a')
     .innerJoin('users as u', 'u.account_id', 'a.id')
@@ -72,5 +64,16 @@ export async function contactAccount(db: Db, origin: string) {
     .orderBy('u.created_at')
     .limit(1)
     .executeTakeFirst()
-  return row === undefined ? null : renderAccount(row, origin)
+  return row ?? null
+}
+
+/** The contact account for the instance documents, from the cache (rendered per origin). */
+export async function getContactAccount(env: Pick<Env, 'CACHE'>, db: Db, origin: string) {
+  const row = await cached(env, CACHE_SHARD, CONTACT_KEY, () => loadContactRow(db))
+  return row === null ? null : renderAccount(row, origin)
+}
+
+/** Call after creating or changing a local account: it may be the contact. */
+export function invalidateContactAccount(env: Pick<Env, 'CACHE'>): Promise<void> {
+  return invalidate(env, CACHE_SHARD, CONTACT_KEY)
 }

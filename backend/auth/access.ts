@@ -2,7 +2,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose'
 import type { Env } from '../env'
 import { readCookie } from './cookies'
 
-export type AccessConfig = Pick<Env, 'ACCESS_TEAM_DOMAIN' | 'ACCESS_AUD' | 'ACCESS_JWKS_URL'>
+export type AccessConfig = Pick<Env, 'ACCESS_TEAM_DOMAIN' | 'ACCESS_AUD' | 'HERD_DEV_ACCESS_JWKS_URL'>
 
 export type AccessResult = { ok: true; email: string; subject: string } | { ok: false; reason: string }
 
@@ -36,7 +36,7 @@ export async function verifyAccess(env: AccessConfig, request: Request): Promise
   if (token === null) return { ok: false, reason: 'No Cloudflare Access token on the request' }
   const issuer = accessIssuer(env.ACCESS_TEAM_DOMAIN)
   try {
-    const { payload } = await jwtVerify(token, keySet(env.ACCESS_JWKS_URL ?? `${issuer}/cdn-cgi/access/certs`), {
+    const { payload } = await jwtVerify(token, keySet(env.HERD_DEV_ACCESS_JWKS_URL ?? `${issuer}/cdn-cgi/access/certs`), {
       issuer,
       audience: env.ACCESS_AUD,
       algorithms: ['RS256'],

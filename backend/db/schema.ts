@@ -138,6 +138,81 @@ export interface StatusesTable {
   visibility: 'public' | 'unlisted' | 'private' | 'direct'
   created_at: Generated<Timestamp>
   edited_at: string | null
+  replies_count: Generated<number>
+  reblogs_count: Generated<number>
+  favourites_count: Generated<number>
+  in_reply_to_account_id: string | null
+  /** Snapshots kept by triggers: see migrations/0004_status_details.sql. */
+  media_json: Generated<string>
+  tags_json: Generated<string>
+  mentions_json: Generated<string>
+}
+
+export interface MediaAttachmentsTable {
+  id: string
+  account_id: string
+  status_id: string | null
+  type: 'image' | 'gifv' | 'video' | 'audio' | 'unknown'
+  r2_key: string | null
+  remote_url: string | null
+  content_type: Generated<string>
+  size: number | null
+  width: number | null
+  height: number | null
+  description: string | null
+  focus_x: Generated<number>
+  focus_y: Generated<number>
+  blurhash: string | null
+  position: Generated<number>
+  created_at: Generated<Timestamp>
+}
+
+export interface TagsTable {
+  id: string
+  name: string
+  created_at: Generated<Timestamp>
+}
+
+export interface StatusTagsTable {
+  tag_id: string
+  status_id: string
+}
+
+export interface StatusMentionsTable {
+  status_id: string
+  account_id: string
+}
+
+export interface FollowsTable {
+  id: string
+  account_id: string
+  target_account_id: string
+  uri: string | null
+  state: Generated<'pending' | 'accepted'>
+  show_reblogs: Generated<number>
+  notify: Generated<number>
+  created_at: Generated<Timestamp>
+}
+
+export interface HomeFeedTable {
+  account_id: string
+  status_id: string
+  author_id: string
+}
+
+export interface FavouritesTable {
+  id: string
+  account_id: string
+  status_id: string
+  uri: string | null
+  created_at: Generated<Timestamp>
+}
+
+export interface BookmarksTable {
+  id: string
+  account_id: string
+  status_id: string
+  created_at: Generated<Timestamp>
 }
 
 export interface InstanceCountersTable {
@@ -159,6 +234,14 @@ export interface Database {
   statuses: StatusesTable
   instance_counters: InstanceCountersTable
   queue_heartbeats: QueueHeartbeatsTable
+  follows: FollowsTable
+  home_feed: HomeFeedTable
+  favourites: FavouritesTable
+  bookmarks: BookmarksTable
+  media_attachments: MediaAttachmentsTable
+  tags: TagsTable
+  status_tags: StatusTagsTable
+  status_mentions: StatusMentionsTable
   users: UsersTable
   account_keys: AccountKeysTable
   oauth_apps: OauthAppsTable

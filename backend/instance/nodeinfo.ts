@@ -1,5 +1,5 @@
 import { HERD_VERSION, SOURCE_URL } from './limits'
-import type { InstanceCounts, InstanceSettings } from './settings'
+import type { ActiveUsers, InstanceCounts, InstanceSettings } from './settings'
 import type { Origin } from './documents'
 
 export const NODEINFO_VERSIONS = ['2.0', '2.1'] as const
@@ -18,11 +18,6 @@ export function nodeInfoLinks(o: Origin) {
   return {
     links: NODEINFO_VERSIONS.map((v) => ({ rel: nodeInfoSchemaUrl(v), href: `${o.origin}/nodeinfo/${v}` })),
   }
-}
-
-export interface ActiveUsers {
-  month: number
-  halfyear: number
 }
 
 export function nodeInfo(version: NodeInfoVersion, s: InstanceSettings, counts: InstanceCounts, active: ActiveUsers) {

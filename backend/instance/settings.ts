@@ -27,7 +27,7 @@ export interface InstanceCounts {
   knownDomains: number
 }
 
-const CACHE_SHARD = 'instance'
+export const CACHE_SHARD = 'instance'
 const CACHE_KEY = 'settings'
 
 export async function loadSettingsFromDb(db: Db): Promise<InstanceSettings> {
@@ -57,16 +57,47 @@ export async function getCounts(db: Db): Promise<InstanceCounts> {
   return { localAccounts: get('local_accounts'), localStatuses: get('local_statuses'), knownDomains: get('known_domains') }
 }
 
-/** Local accounts active in the last `days` days (used by NodeInfo and the v2 instance usage). */
-export async function countActiveLocalAccounts(db: Db, days: number, now = Date.now()): Promise<number> {
-  const since = new Date(now - days * 86_400_000).toISOString()
+export interface ActiveUsers {
+  month: number
+  halfyear: number
+}
+
+/** What the instance documents report about activity: totals and active users. */
+export interface InstanceStats {
+  counts: InstanceCounts
+  active: ActiveUsers
+}
+
+export const STATS_KEY = 'stats'
+/**
+ * Figures that change with every post are read from the cache for up to a minute (as Mastodon
+ * does), so serving instance documents and NodeInfo, which crawlers poll, costs no D1 reads.
+ */
+const STATS_TTL_SECONDS = 60
+
+/** Local accounts active in the last 30 and 180 days, in one indexed range read. */
+export async function countActiveLocalAccounts(db: Db, now = Date.now()): Promise<ActiveUsers> {
+  const month = new Date(now - 30 * 86_400_000).toISOString()
+  const halfyear = new Date(now - 180 * 86_400_000).toISOString()
   const row = await db
     .selectFrom('accounts')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select((eb) => [
+      eb.fn.countAll<number>().as('halfyear'),
+      eb.fn.sum<number>(eb.case().when('last_active_at', '>=', month).then(1).else(0).end()).as('month'),
+    ])
     .where('domain', '=', '')
-    .where('last_active_at', '>=', since)
+    .where('last_active_at', '>=', halfyear)
     .executeTakeFirstOrThrow()
-  return Number(row.n)
+  return { month: Number(row.month ?? 0), halfyear: Number(row.halfyear) }
+}
+
+export async function loadStatsFromDb(db: Db): Promise<InstanceStats> {
+  const [counts, active] = await Promise.all([getCounts(db), countActiveLocalAccounts(db)])
+  return { counts, active }
+}
+
+export function getStats(env: Pick<Env, 'CACHE'>, db: Db): Promise<InstanceStats> {
+  return cached(env, CACHE_SHARD, STATS_KEY, () => loadStatsFromDb(db), STATS_TTL_SECONDS)
 }
 
 export interface SettingsPatch {

@@ -5,7 +5,12 @@ import { updateSettings, type SettingsPatch } from '../../backend/instance/setti
 import { toResponse } from '../../backend/http/errors'
 import { readJsonObject } from '../../backend/http/body'
 import { accountSigningKey } from '../../backend/auth/keys'
+import { invalidate } from '../../backend/cache/client'
+import { MeteredD1 } from '../../backend/db/metered-d1'
 import { database } from '../../backend/db/client'
+import { parsePage } from '../../backend/timelines/page'
+import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineRows, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
+import { fetchSelfCheck, signatureSelfCheck } from './federation'
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -14,6 +19,26 @@ export default {
       if (request.method === 'POST' && pathname === '/instance/settings') {
         await updateSettings(env, (await readJsonObject(request)) as SettingsPatch)
         return Response.json({ ok: true })
+      }
+      if (request.method === 'POST' && pathname === '/cache/invalidate') {
+        const { shard, key } = (await readJsonObject(request)) as { shard: string; key: string }
+        await invalidate(env, shard, key)
+        return Response.json({ ok: true })
+      }
+      if (request.method === 'POST' && pathname === '/cache/op') {
+        // Drives the CacheObject directly, to test its version rules.
+        const op = (await readJsonObject(request)) as { shard: string; op: 'get' | 'put' | 'fill' | 'delete'; key: string; json?: string; version?: number; ttl?: number }
+        const stub = env.CACHE.get(env.CACHE.idFromName(op.shard))
+        if (op.op === 'get') return Response.json(await stub.get(op.key))
+        if (op.op === 'put') return Response.json({ version: await stub.put(op.key, op.json ?? 'null', op.ttl) })
+        if (op.op === 'fill') return Response.json({ filled: await stub.fill(op.key, op.json ?? 'null', op.version ?? 0, op.ttl) })
+        return Response.json({ version: await stub.delete(op.key) })
+      }
+      if (pathname.startsWith('/timelines/')) return await timelines(request, env)
+      if (request.method === 'POST' && pathname === '/federation/signatures') return Response.json(await signatureSelfCheck())
+      if (request.method === 'POST' && pathname === '/federation/fetch') {
+        const { target, allow } = (await readJsonObject(request)) as { target: string; allow: string }
+        return Response.json(await fetchSelfCheck(target, allow))
       }
       if (request.method === 'POST' && pathname === '/accounts/sign') {
         // Signs with a local account's stored key, as federation will: proves the sealed key opens.
@@ -28,3 +53,25 @@ export default {
     }
   },
 } satisfies ExportedHandler<Env>
+
+/** Timeline queries with their D1 cost, for paging and rows-read tests. */
+async function timelines(request: Request, env: Env): Promise<Response> {
+  const url = new URL(request.url)
+  const d1 = new MeteredD1(env.DB)
+  const db = database(d1)
+  const kind = url.pathname.slice('/timelines/'.length)
+  if (request.method === 'POST') {
+    const body = (await readJsonObject(request)) as Record<string, string>
+    if (kind === 'fan-out') await fanOutToHomeFeeds(db, body.statusId ?? '')
+    else if (kind === 'merge') await mergeIntoHomeFeed(db, body.followerId ?? '', body.targetId ?? '')
+    else if (kind === 'remove-author') await removeAuthorFromHomeFeed(db, body.accountId ?? '', body.authorId ?? '')
+    else return Response.json({ error: 'unknown timeline operation' }, { status: 404 })
+    return Response.json({ rowsRead: d1.usage.rowsRead, rowsWritten: d1.usage.rowsWritten })
+  }
+  const page = parsePage(url.searchParams)
+  const ids =
+    kind === 'home'
+      ? await homeTimelineIds(db, url.searchParams.get('account') ?? '', page)
+      : (await publicTimelineRows(db, kind === 'local' || kind === 'remote' ? kind : 'all', page)).map((r) => r.id)
+  return Response.json({ ids, rowsRead: d1.usage.rowsRead })
+}

@@ -33,6 +33,8 @@ export function splitSql(sql: string): string[] {
       continue
     }
     if (word(i, 'BEGIN') && /CREATE\s+(TEMP\s+|TEMPORARY\s+)?TRIGGER/i.test(current)) depth += 1
+    // CASE … END nests inside trigger bodies; its END must not close the trigger.
+    if (word(i, 'CASE') && depth > 0) depth += 1
     if (word(i, 'END') && depth > 0) depth -= 1
     if (c === ';' && depth === 0) {
       if (current.trim()) statements.push(current.trim())

@@ -89,18 +89,24 @@ export interface Stack {
   dispose(): Promise<void>
 }
 
-/**
- * The whole of Herd in workerd, with fresh in-memory storage: the Pages Functions, the
- * Durable Objects Worker, the queue consumer, and a harness Worker for driving backend code.
- */
-/** A fixed key-encryption key for tests (32 zero-to-31 bytes, base64); never a real secret. */
-export const TEST_KEK = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('base64')
-
 export interface StackOptions {
+  /**
+   * Prepares the fresh database instead of applying every migration: for tests that build an
+   * older schema, seed it, and upgrade it. Runs before the first request reaches the stack.
+   */
+  prepareDb?: (db: D1Database) => Promise<void>
   /** Extra variables for the Pages project and the harness, e.g. { HERD_LOGIN: 'access', ... }. */
   bindings?: Record<string, string>
 }
 
+/** A fixed key-encryption key for tests (bytes 0 to 31, base64); never a real secret. */
+export const TEST_KEK = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('base64')
+
+/**
+ * The whole of Herd in workerd, with fresh in-memory storage: the Pages Functions, the
+ * Durable Objects Worker, the queue consumer, and a harness Worker for driving backend code.
+ * Logins are built-in and HERD_KEK is TEST_KEK unless `bindings` says otherwise.
+ */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(ROOT, '.build', 'pages', 'index.js'))) throw new Error('Run `npm run build` first (npm test does it).')
   const metrics = { HERD_EXPOSE_METRICS: '1', HERD_LOGIN: 'builtin', HERD_KEK: TEST_KEK, ...options.bindings }
@@ -116,7 +122,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   })
   const url = await mf.ready
   const db = (await mf.getD1Database('DB')) as unknown as D1Database
-  await applyMigrations(db)
+  try {
+    if (options.prepareDb) await options.prepareDb(db)
+    else await applyMigrations(db)
+  } catch (e) {
+    // Otherwise workerd outlives the failed test file and jest never exits.
+    await mf.dispose()
+    throw e
+  }
   const base = url.href.replace(/\/$/, '')
   return {
     mf,

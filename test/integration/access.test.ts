@@ -53,7 +53,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
   stack = await startStack({
-    bindings: { HERD_LOGIN: 'access', ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD, ACCESS_JWKS_URL: `http://127.0.0.1:${port}/certs` },
+    bindings: { HERD_LOGIN: 'access', ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD, HERD_DEV_ACCESS_JWKS_URL: `http://127.0.0.1:${port}/certs` },
   })
 })
 afterAll(async () => {

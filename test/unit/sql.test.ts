@@ -8,14 +8,14 @@ describe('splitSql', () => {
     const sql = `-- a comment; with a semicolon
 CREATE TABLE t (a TEXT DEFAULT 'x;y'); /* block; comment */
 CREATE TRIGGER tr AFTER INSERT ON t BEGIN
-  UPDATE t SET a = 'it''s; fine';
+  UPDATE t SET a = 'it''s; fine', b = CASE WHEN 1 THEN 2 ELSE 3 END;
   DELETE FROM t WHERE a = "q;";
 END;
 INSERT INTO t VALUES ('end')`
     expect(splitSql(sql)).toEqual([
       "CREATE TABLE t (a TEXT DEFAULT 'x;y')",
       `CREATE TRIGGER tr AFTER INSERT ON t BEGIN
-  UPDATE t SET a = 'it''s; fine';
+  UPDATE t SET a = 'it''s; fine', b = CASE WHEN 1 THEN 2 ELSE 3 END;
   DELETE FROM t WHERE a = "q;";
 END`,
       "INSERT INTO t VALUES ('end')",

@@ -7,5 +7,6 @@ export default extendConfig(baseConfig, () => ({
     ssr: true,
     rollupOptions: { input: ['src/entry.cloudflare-pages.tsx', '@qwik-city-plan'] },
   },
-  plugins: [cloudflarePagesAdapter()],
+  // No static generation: every page reads the instance from D1 at request time, 404 included.
+  plugins: [cloudflarePagesAdapter({ ssg: null })],
 }))

@@ -1,42 +1,66 @@
 import { component$ } from '@builder.io/qwik'
 import { routeLoader$, type DocumentHead } from '@builder.io/qwik-city'
-import { getSettings } from '../../../backend/instance/settings'
-import { dbOf, envOf } from '../platform'
+import { publicTimeline } from '../../../backend/mastodon/reads'
+import { parsePage } from '../../../backend/timelines/page'
+import { HttpError } from '../../../backend/http/errors'
+import { StatusCard } from '../components/status-card'
+import { dbOf } from '../platform'
+import { useSiteSettings } from './layout'
 
-export const useInstance = routeLoader$(async (ev) => {
-  const s = await getSettings(envOf(ev), dbOf(ev))
-  return { title: s.title, shortDescription: s.shortDescription, description: s.description, rules: s.rules }
+/** The instance's own public posts, paged like the API (`?max_id=`), so the page works without JavaScript. */
+export const useLocalTimeline = routeLoader$(async (ev) => {
+  let page
+  try {
+    page = parsePage(ev.url.searchParams)
+  } catch (err) {
+    if (err instanceof HttpError) throw ev.error(400, err.message)
+    throw err
+  }
+  const statuses = await publicTimeline(dbOf(ev), 'local', false, page, ev.url.origin)
+  const last = statuses[statuses.length - 1]
+  return { statuses, older: statuses.length === page.limit && last ? `/?max_id=${last.id}` : null }
 })
 
 export default component$(() => {
-  const instance = useInstance()
+  const site = useSiteSettings()
+  const timeline = useLocalTimeline()
   return (
-    <main class="py-12">
-      <header class="mb-8">
-        <p class="text-sm font-semibold uppercase tracking-wider text-emerald-700 dark:text-emerald-400">Welcome</p>
-        <h1 class="mt-2 text-4xl font-bold tracking-tight" data-testid="instance-title">
-          {instance.value.title}
-        </h1>
-        <p class="mt-3 text-lg text-stone-600 dark:text-stone-300" data-testid="instance-short-description">
-          {instance.value.shortDescription}
-        </p>
-      </header>
-      <section aria-labelledby="about-heading" class="rounded-2xl bg-white p-6 shadow-sm ring-1 ring-stone-200 dark:bg-stone-900 dark:ring-stone-800">
-        <h2 id="about-heading" class="text-lg font-semibold">
-          About this server
+    <main class="py-10">
+      <p class="text-sm font-semibold uppercase tracking-wider text-emerald-700 dark:text-emerald-400">Welcome</p>
+      <h1 class="mt-2 text-4xl font-bold tracking-tight" data-testid="instance-title">
+        {site.value.title}
+      </h1>
+      <p class="mt-3 text-lg text-stone-600 dark:text-stone-300" data-testid="instance-short-description">
+        {site.value.shortDescription}
+      </p>
+      <p class="mt-2 whitespace-pre-line text-stone-700 dark:text-stone-300" data-testid="instance-description">
+        {site.value.description}{' '}
+        <a href="/about" class="font-medium text-emerald-700 underline hover:text-emerald-900 dark:text-emerald-400 dark:hover:text-emerald-200">
+          Rules and contact
+        </a>
+      </p>
+
+      <section aria-labelledby="timeline-heading" class="mt-10">
+        <h2 id="timeline-heading" class="text-xl font-semibold">
+          Posts from this server
         </h2>
-        <p class="mt-2 whitespace-pre-line text-stone-700 dark:text-stone-300" data-testid="instance-description">
-          {instance.value.description}
-        </p>
-        {instance.value.rules.length > 0 && (
-          <>
-            <h3 class="mt-6 font-semibold">Rules</h3>
-            <ol class="mt-2 list-decimal space-y-1 pl-6 text-stone-700 dark:text-stone-300">
-              {instance.value.rules.map((r) => (
-                <li key={r.id}>{r.text}</li>
-              ))}
-            </ol>
-          </>
+        {timeline.value.statuses.length === 0 ? (
+          <p class="mt-3 text-stone-600 dark:text-stone-400" data-testid="timeline-empty">
+            Nothing has been posted here yet.
+          </p>
+        ) : (
+          <div class="mt-4 space-y-3" data-testid="timeline">
+            {timeline.value.statuses.map((s) => (
+              <StatusCard key={s.id} status={s} />
+            ))}
+          </div>
+        )}
+        {timeline.value.older && (
+          <p class="mt-6 text-center">
+            <a href={timeline.value.older} rel="next" class="rounded-lg px-4 py-2 font-medium text-emerald-700 ring-1 ring-emerald-700 hover:bg-emerald-50 dark:text-emerald-400 dark:ring-emerald-400 dark:hover:bg-emerald-950" data-testid="older">
+              Older posts
+            </a>
+          </p>
         )}
       </section>
     </main>
@@ -44,13 +68,14 @@ export default component$(() => {
 })
 
 export const head: DocumentHead = ({ resolveValue }) => {
-  const instance = resolveValue(useInstance)
+  const site = resolveValue(useSiteSettings)
   return {
-    title: instance.title,
+    title: site.title,
     meta: [
-      { name: 'description', content: instance.shortDescription },
-      { property: 'og:title', content: instance.title },
-      { property: 'og:description', content: instance.shortDescription },
+      { name: 'description', content: site.shortDescription },
+      { property: 'og:title', content: site.title },
+      { property: 'og:description', content: site.shortDescription },
+      { property: 'og:type', content: 'website' },
     ],
   }
 }

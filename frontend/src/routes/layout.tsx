@@ -1,10 +1,46 @@
 import { component$, Slot } from '@builder.io/qwik'
+import { routeLoader$ } from '@builder.io/qwik-city'
+import { getSettings } from '../../../backend/instance/settings'
+import { SiteHeader } from '../components/site-header'
+import { dbOf, envOf } from '../platform'
 
-export default component$(() => (
-  <div class="mx-auto flex min-h-screen max-w-3xl flex-col px-4">
-    <Slot />
-    <footer class="mt-auto py-6 text-sm text-stone-500 dark:text-stone-400">
-      Powered by <a class="underline hover:text-stone-800 dark:hover:text-stone-200" href="https://github.com/herd-social/herd">Herd</a>
-    </footer>
-  </div>
-))
+/** The instance settings every page shows; cached in the CacheObject, so this costs no D1 read when warm. */
+export const useSiteSettings = routeLoader$(async (ev) => {
+  const s = await getSettings(envOf(ev), dbOf(ev))
+  return {
+    title: s.title,
+    shortDescription: s.shortDescription,
+    description: s.description,
+    contactEmail: s.contactEmail,
+    registrationsMode: s.registrationsMode,
+    rules: s.rules,
+  }
+})
+
+export default component$(() => {
+  const site = useSiteSettings()
+  return (
+    <>
+      <a
+        href="#main"
+        class="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-stone-900 focus:shadow"
+      >
+        Skip to content
+      </a>
+      <SiteHeader title={site.value.title} />
+      <div id="main" class="mx-auto flex min-h-[calc(100vh-8rem)] max-w-3xl flex-col px-4">
+        <Slot />
+      </div>
+      <footer class="mx-auto max-w-3xl px-4 py-6 text-sm text-stone-600 dark:text-stone-400">
+        <a class="underline hover:text-stone-900 dark:hover:text-stone-100" href="/about">
+          About {site.value.title}
+        </a>
+        <span aria-hidden="true"> · </span>
+        Powered by{' '}
+        <a class="underline hover:text-stone-900 dark:hover:text-stone-100" href="https://github.com/herd-social/herd">
+          Herd
+        </a>
+      </footer>
+    </>
+  )
+})

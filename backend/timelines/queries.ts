@@ -1,0 +1,167 @@
+import { sql, type Expression, type SqlBool } from 'kysely'
+import type { Db } from '../db/client'
+import type { StatusRow } from '../mastodon/status'
+import { lowerBound, newestFirst, readsAscending, type PageRequest } from './page'
+
+/** Keyset conditions and order for a column of ids, applied as raw SQL so any table can share them. */
+function keyset(column: string, page: PageRequest): { where: Expression<SqlBool>; order: 'asc' | 'desc' } {
+  const ref = sql.ref(column)
+  const parts = [sql<SqlBool>`1 = 1`]
+  if (page.maxId !== null) parts.push(sql<SqlBool>`${ref} < ${page.maxId}`)
+  const low = lowerBound(page)
+  if (low !== null) parts.push(sql<SqlBool>`${ref} > ${low}`)
+  return { where: sql<SqlBool>`${sql.join(parts, sql` AND `)}`, order: readsAscending(page) ? 'asc' : 'desc' }
+}
+
+export type PublicScope = 'all' | 'local' | 'remote'
+
+/**
+ * Public, original posts, newest first, as whole rows: reading them with the index scan costs
+ * `limit` rows once, instead of again by id.
+ */
+export async function publicTimelineRows(db: Db, scope: PublicScope, page: PageRequest, onlyMedia = false): Promise<StatusRow[]> {
+  const { where, order } = keyset('statuses.id', page)
+  let q = db
+    .selectFrom('statuses')
+    .selectAll('statuses')
+    .where('visibility', '=', 'public')
+    .where('reblog_of_id', 'is', null)
+    .where(where)
+  if (scope !== 'all') q = q.where('local', '=', scope === 'local' ? 1 : 0)
+  // A join on the first attachment, not a subquery per row: one index probe per candidate.
+  if (onlyMedia) q = q.innerJoin('media_attachments', (j) => j.onRef('media_attachments.status_id', '=', 'statuses.id').on('media_attachments.position', '=', 0))
+  return newestFirst(page, await q.orderBy('statuses.id', order).limit(page.limit).execute())
+}
+
+/** Ids of the entries of a local account's home timeline, newest first. */
+export async function homeTimelineIds(db: Db, accountId: string, page: PageRequest): Promise<string[]> {
+  const { where, order } = keyset('home_feed.status_id', page)
+  const rows = await db
+    .selectFrom('home_feed')
+    .select('status_id')
+    .where('account_id', '=', accountId)
+    .where(where)
+    .orderBy('status_id', order)
+    .limit(page.limit)
+    .execute()
+  return newestFirst(page, rows.map((r) => r.status_id))
+}
+
+/**
+ * Puts a new post (or reblog) into the home timelines of its author, if local, and of the author's
+ * local followers, in one statement whose cost is the number of local followers. Idempotent.
+ */
+export async function fanOutToHomeFeeds(db: Db, statusId: string): Promise<void> {
+  await sql`
+    INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
+    SELECT f.account_id, s.id, s.account_id
+      FROM statuses s
+      JOIN follows f ON f.target_account_id = s.account_id AND f.state = 'accepted'
+      JOIN accounts a ON a.id = f.account_id AND a.domain = ''
+     WHERE s.id = ${statusId}
+       AND s.visibility IN ('public', 'unlisted', 'private')
+       AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)
+    UNION ALL
+    SELECT s.account_id, s.id, s.account_id
+      FROM statuses s JOIN accounts a ON a.id = s.account_id AND a.domain = ''
+     WHERE s.id = ${statusId}
+  `.execute(db)
+}
+
+/** After a follow is accepted: the newest posts of the followed account join the follower's home. */
+export async function mergeIntoHomeFeed(db: Db, followerId: string, targetId: string, recent = 40): Promise<void> {
+  await sql`
+    INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
+    SELECT ${followerId}, s.id, s.account_id
+      FROM statuses s
+     WHERE s.account_id = ${targetId} AND s.visibility IN ('public', 'unlisted', 'private')
+     ORDER BY s.id DESC LIMIT ${recent}
+  `.execute(db)
+}
+
+/** After an unfollow, mute or block: that author's entries leave the home timeline. */
+export async function removeAuthorFromHomeFeed(db: Db, accountId: string, authorId: string): Promise<void> {
+  await db.deleteFrom('home_feed').where('account_id', '=', accountId).where('author_id', '=', authorId).execute()
+}
+
+/** Public posts carrying a hashtag (matched case-insensitively), newest first. */
+export async function tagTimelineRows(db: Db, tagName: string, scope: PublicScope, page: PageRequest): Promise<StatusRow[]> {
+  const tag = await db.selectFrom('tags').select('id').where(sql<SqlBool>`name = ${tagName} COLLATE NOCASE`).executeTakeFirst()
+  if (!tag) return []
+  const { where, order } = keyset('status_tags.status_id', page)
+  let q = db
+    .selectFrom('status_tags')
+    .innerJoin('statuses', 'statuses.id', 'status_tags.status_id')
+    .selectAll('statuses')
+    .where('status_tags.tag_id', '=', tag.id)
+    .where('statuses.visibility', '=', 'public')
+    .where(where)
+  if (scope !== 'all') q = q.where('statuses.local', '=', scope === 'local' ? 1 : 0)
+  return newestFirst(page, await q.orderBy('status_tags.status_id', order).limit(page.limit).execute())
+}
+
+export interface AccountStatusesOptions {
+  excludeReplies: boolean
+  excludeReblogs: boolean
+  onlyMedia: boolean
+  /** Only posts with this hashtag. */
+  tagged: string | null
+  /** Signed-out visitors see public and unlisted posts only. */
+  visibilities: Array<'public' | 'unlisted' | 'private' | 'direct'>
+}
+
+/** An account's posts (and reblogs), newest first. */
+export async function accountStatusRows(db: Db, accountId: string, options: AccountStatusesOptions, page: PageRequest): Promise<StatusRow[]> {
+  const { where, order } = keyset('statuses.id', page)
+  let q = db
+    .selectFrom('statuses')
+    .selectAll('statuses')
+    .where('statuses.account_id', '=', accountId)
+    .where('statuses.visibility', 'in', options.visibilities)
+    .where(where)
+  if (options.excludeReplies) q = q.where('statuses.in_reply_to_id', 'is', null)
+  if (options.excludeReblogs) q = q.where('statuses.reblog_of_id', 'is', null)
+  if (options.onlyMedia) q = q.innerJoin('media_attachments', (j) => j.onRef('media_attachments.status_id', '=', 'statuses.id').on('media_attachments.position', '=', 0))
+  if (options.tagged !== null) {
+    const tagged = options.tagged
+    q = q
+      .innerJoin('status_tags', 'status_tags.status_id', 'statuses.id')
+      .innerJoin('tags', 'tags.id', 'status_tags.tag_id')
+      .where(sql<SqlBool>`tags.name = ${tagged} COLLATE NOCASE`)
+  }
+  return newestFirst(page, await q.orderBy('statuses.id', order).limit(page.limit).execute())
+}
+
+/** How far up and down a thread the context goes, so one huge thread cannot cost unbounded reads. */
+export const CONTEXT_ANCESTORS = 40
+export const CONTEXT_DESCENDANTS = 400
+
+/** The chain of posts a status replies to, oldest first, in one recursive query. */
+export async function ancestorIds(db: Db, statusId: string): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    WITH RECURSIVE up(id, parent, depth) AS (
+      SELECT s.id, s.in_reply_to_id, 0 FROM statuses s WHERE s.id = ${statusId}
+      UNION ALL
+      SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s JOIN up ON s.id = up.parent
+       WHERE up.depth < ${CONTEXT_ANCESTORS}
+    )
+    SELECT id FROM up WHERE depth > 0 ORDER BY depth DESC
+  `.execute(db)
+  return rows.map((r) => r.id)
+}
+
+/** Replies to a status and to its replies, depth-first in thread order, in one recursive query. */
+export async function descendantIds(db: Db, statusId: string): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    WITH RECURSIVE down(id, path, depth) AS (
+      SELECT ${statusId}, ${statusId}, 0
+      UNION ALL
+      SELECT s.id, down.path || '/' || s.id, down.depth + 1
+        FROM statuses s JOIN down ON s.in_reply_to_id = down.id
+       WHERE down.depth < ${CONTEXT_ANCESTORS}
+       LIMIT ${CONTEXT_DESCENDANTS + 1}
+    )
+    SELECT id FROM down WHERE depth > 0 ORDER BY path
+  `.execute(db)
+  return rows.map((r) => r.id)
+}

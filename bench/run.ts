@@ -1,0 +1,148 @@
+// npm run bench: drives the live local stack (the same one `npm start` runs, on its own port and
+// fresh state) with concurrent load, and reports each endpoint against a no-op route measured in
+// the same run. Not a test: it prints figures and the targets they are held to.
+import { rmSync } from 'node:fs'
+import autocannon from 'autocannon'
+import { launch, migrateLocal, waitUntilReady } from '../scripts/local-stack.ts'
+import { run, toolEnv } from '../scripts/lib.ts'
+import { groupCpuMs, groupPeakRssMiB } from './proc.ts'
+
+const PORT = Number(process.env.BENCH_PORT ?? 8799)
+const PERSIST = '.wrangler/bench-state'
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+
+interface Endpoint {
+  name: string
+  path: string
+  targets: { p50x: number; p99x: number; cpuMs: number }
+}
+
+const FOUNDATION = { p50x: 3, p99x: 5, cpuMs: 2 }
+const READS = { p50x: 3, p99x: 5, cpuMs: 2 }
+const SEEDED_STATUSES = Number(process.env.BENCH_STATUSES ?? 10_000)
+const BIG_STATUSES = Number(process.env.BENCH_BIG_STATUSES ?? 100_000)
+const T0 = Date.UTC(2026, 0, 1)
+/** A status id from the seeded range, for single-status endpoints. */
+const SAMPLE_STATUS = String(BigInt(T0 + 5_000 * 1000) << 16n)
+const ENDPOINTS: Endpoint[] = [
+  { name: 'GET /api/v1/instance', path: '/api/v1/instance', targets: FOUNDATION },
+  { name: 'GET /api/v2/instance', path: '/api/v2/instance', targets: FOUNDATION },
+  { name: 'GET /.well-known/nodeinfo', path: '/.well-known/nodeinfo', targets: FOUNDATION },
+  { name: 'GET /nodeinfo/2.1', path: '/nodeinfo/2.1', targets: FOUNDATION },
+  { name: 'GET /.well-known/host-meta', path: '/.well-known/host-meta', targets: FOUNDATION },
+  { name: 'GET /health', path: '/health', targets: FOUNDATION },
+  { name: 'GET / (server-rendered page)', path: '/', targets: FOUNDATION },
+  { name: 'GET /api/v1/timelines/public', path: '/api/v1/timelines/public?limit=20', targets: READS },
+  { name: 'GET /api/v1/timelines/public?local', path: '/api/v1/timelines/public?local=true&limit=20', targets: READS },
+  { name: 'GET /api/v1/timelines/tag/:tag', path: '/api/v1/timelines/tag/bench?limit=20', targets: READS },
+  { name: 'GET /api/v1/accounts/:id/statuses', path: '/api/v1/accounts/1001/statuses?limit=20', targets: READS },
+  { name: 'GET /api/v1/statuses/:id', path: `/api/v1/statuses/${SAMPLE_STATUS}`, targets: READS },
+  { name: 'GET /api/v1/statuses/:id/context', path: `/api/v1/statuses/${SAMPLE_STATUS}/context`, targets: READS },
+]
+
+/** Timeline pages whose D1 cost must stay flat as history grows. */
+const PAGES = ENDPOINTS.filter((e) => e.path.includes('limit=20'))
+
+/**
+ * Seeds statuses `from`..`to`-1 from 50 accounts (half local, half remote): one in 4 unlisted, one in
+ * 10 a reply to the one before, one in 7 tagged #bench, one in 5 with an image.
+ */
+async function seed(from: number, to: number): Promise<void> {
+  // D1's SQLite has no generate_series; a recursive CTE counts instead.
+  const series = (a: number | string, b: number | string) => `WITH RECURSIVE series(value) AS (SELECT ${a} UNION ALL SELECT value + 1 FROM series WHERE value < ${b}) `
+  const statements = [
+    `${series(1, 50)}INSERT OR IGNORE INTO accounts (id, username, domain, uri) SELECT printf('%d', 1000 + value), 'user' || value, CASE WHEN value % 2 = 0 THEN '' ELSE 'remote.example' END, 'https://bench.example/users/' || value FROM series`,
+    `INSERT OR IGNORE INTO tags (id, name) VALUES ('1', 'bench')`,
+    `${series(from, to - 1)}INSERT INTO statuses (id, uri, account_id, local, visibility, content, in_reply_to_id)
+     SELECT printf('%d', (${T0} + value * 1000) * 65536), 'https://bench.example/s/' || value, printf('%d', 1001 + value % 50), (1 + value % 50) % 2 = 0,
+            CASE WHEN value % 4 = 3 THEN 'unlisted' ELSE 'public' END, '<p>Bench post ' || value || '</p>',
+            CASE WHEN value % 10 = 9 THEN printf('%d', (${T0} + (value - 1) * 1000) * 65536) END
+       FROM series`,
+    `${series(from, to - 1)}INSERT INTO status_tags (tag_id, status_id) SELECT '1', printf('%d', (${T0} + value * 1000) * 65536) FROM series WHERE value % 7 = 0`,
+    `${series(from, to - 1)}INSERT INTO media_attachments (id, account_id, status_id, type, r2_key, content_type, width, height)
+     SELECT printf('%d', 900000000 + value), printf('%d', 1001 + value % 50), printf('%d', (${T0} + value * 1000) * 65536), 'image', 'bench/' || value || '.png', 'image/png', 640, 480
+       FROM series WHERE value % 5 = 0`,
+  ]
+  for (const command of statements) {
+    await run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', PERSIST, '--command', command], { env: toolEnv({ CI: 'true' }), stdio: 'ignore' })
+  }
+}
+
+async function pageRows(url: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  for (const e of PAGES) out[e.name] = await rowsRead(url, e.path)
+  return out
+}
+
+interface Measurement {
+  p50: number
+  p99: number
+  rps: number
+  cpuMsPerRequest: number
+  errors: number
+}
+
+async function measure(url: string, pgrp: number, path: string): Promise<Measurement> {
+  // Warm up: compile, fill caches.
+  await autocannon({ url: url + path, connections: CONNECTIONS, amount: Math.min(200, REQUESTS) })
+  const before = groupCpuMs(pgrp)
+  const result = await autocannon({ url: url + path, connections: CONNECTIONS, amount: REQUESTS })
+  const after = groupCpuMs(pgrp)
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+    cpuMsPerRequest: (after.workerd - before.workerd) / REQUESTS,
+    errors: result.errors + result.non2xx,
+  }
+}
+
+async function rowsRead(url: string, path: string): Promise<string> {
+  const res = await fetch(url + path)
+  await res.arrayBuffer()
+  return res.headers.get('x-herd-d1-rows-read') ?? '?'
+}
+
+const fmt = (n: number, d = 2) => n.toFixed(d)
+
+rmSync(PERSIST, { recursive: true, force: true })
+await migrateLocal(PERSIST)
+await seed(0, SEEDED_STATUSES)
+const stack = launch({ port: PORT, persist: PERSIST, stdio: 'ignore' })
+process.on('exit', () => stack.stop('SIGKILL'))
+try {
+  await waitUntilReady(stack.url)
+  const pgrp = stack.child.pid as number
+  console.log(`Bench: ${REQUESTS} requests per endpoint, ${CONNECTIONS} connections, against ${stack.url} (wrangler pages dev on workerd), ${SEEDED_STATUSES} seeded statuses\n`)
+  const baseline = await measure(stack.url, pgrp, '/noop')
+  console.log(`baseline GET /noop: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, ${fmt(baseline.rps, 0)} req/s, workerd CPU ${fmt(baseline.cpuMsPerRequest, 3)} ms/req\n`)
+  const header = ['endpoint', 'p50 ms', 'p99 ms', 'req/s', 'p50 ×', 'p99 ×', 'CPU ms/req over base', 'D1 rows/req', 'errors', 'targets']
+  const rows: string[][] = []
+  for (const e of ENDPOINTS) {
+    const m = await measure(stack.url, pgrp, e.path)
+    const p50x = m.p50 / Math.max(baseline.p50, 1)
+    const p99x = m.p99 / Math.max(baseline.p99, 1)
+    const cpu = m.cpuMsPerRequest - baseline.cpuMsPerRequest
+    const ok = p50x <= e.targets.p50x && p99x <= e.targets.p99x && cpu < e.targets.cpuMs && m.errors === 0
+    rows.push([e.name, String(m.p50), String(m.p99), fmt(m.rps, 0), fmt(p50x), fmt(p99x), fmt(cpu, 3), await rowsRead(stack.url, e.path), String(m.errors), ok ? 'met' : 'MISSED'])
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')
+  console.log(line(header))
+  for (const r of rows) console.log(line(r))
+  console.log(`\nTargets: p50 ≤ ${FOUNDATION.p50x}× and p99 ≤ ${FOUNDATION.p99x}× the no-op route; CPU < ${FOUNDATION.cpuMs} ms/request above it.`)
+  console.log(`Peak resident memory of the stack (wrangler + workerd): ${fmt(groupPeakRssMiB(pgrp), 0)} MiB`)
+
+  // Flat cost as history grows: the same pages, read again after growing the database tenfold.
+  const small = await pageRows(stack.url)
+  await seed(SEEDED_STATUSES, BIG_STATUSES)
+  const big = await pageRows(stack.url)
+  console.log(`\nD1 rows read per timeline page (limit 20; target ≤ 100 = 5 × limit) at ${SEEDED_STATUSES} and ${BIG_STATUSES} statuses:`)
+  for (const e of PAGES) {
+    const ok = Number(small[e.name]) <= 100 && Number(big[e.name]) <= 100
+    console.log(`  ${e.name.padEnd(36)} ${String(small[e.name]).padStart(5)}  ${String(big[e.name]).padStart(5)}  ${ok ? 'met' : 'MISSED'}`)
+  }
+} finally {
+  stack.stop()
+}

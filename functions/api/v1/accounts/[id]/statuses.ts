@@ -1,0 +1,20 @@
+import { route } from '../../../../../backend/http/route'
+import { flag, pagedJson } from '../../../../../backend/http/paged'
+import { parsePage } from '../../../../../backend/timelines/page'
+import { publicAccountStatuses } from '../../../../../backend/mastodon/reads'
+import { originOf } from '../../../../../backend/instance/documents'
+
+export const onRequest = route<'id'>({
+  GET: async ({ request, data, params }) => {
+    const query = new URL(request.url).searchParams
+    const options = {
+      excludeReplies: flag(query, 'exclude_replies'),
+      excludeReblogs: flag(query, 'exclude_reblogs'),
+      onlyMedia: flag(query, 'only_media'),
+      tagged: query.get('tagged') || null,
+      pinned: flag(query, 'pinned'),
+    }
+    const statuses = await publicAccountStatuses(data.db, String(params.id), options, parsePage(query), originOf(request.url).origin)
+    return pagedJson(request.url, statuses)
+  },
+})

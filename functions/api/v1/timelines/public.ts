@@ -1,0 +1,14 @@
+import { route } from '../../../../backend/http/route'
+import { flag, pagedJson } from '../../../../backend/http/paged'
+import { parsePage } from '../../../../backend/timelines/page'
+import { publicTimeline } from '../../../../backend/mastodon/reads'
+import { originOf } from '../../../../backend/instance/documents'
+
+export const onRequest = route({
+  GET: async ({ request, data }) => {
+    const params = new URL(request.url).searchParams
+    const scope = flag(params, 'local') ? 'local' : flag(params, 'remote') ? 'remote' : 'all'
+    const statuses = await publicTimeline(data.db, scope, flag(params, 'only_media'), parsePage(params), originOf(request.url).origin)
+    return pagedJson(request.url, statuses)
+  },
+})

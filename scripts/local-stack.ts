@@ -1,0 +1,69 @@
+// Launches the local stack: one `wrangler pages dev` process running the Pages project, the
+// Durable Objects Worker and the queue consumer on workerd, with D1 migrated first.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { ROOT, run, toolEnv } from './lib.ts'
+
+export interface LocalStackOptions {
+  port: number
+  ip?: string
+  persist?: string
+  /** Extra `--binding KEY=VALUE` variables. */
+  bindings?: Record<string, string>
+  /** Where wrangler's own output goes. */
+  stdio?: 'inherit' | 'pipe' | 'ignore'
+}
+
+export interface LocalStack {
+  url: string
+  child: ChildProcess
+  /** Stops wrangler and every workerd it started (they share a process group). */
+  stop(signal?: NodeJS.Signals): void
+}
+
+export async function migrateLocal(persist: string): Promise<void> {
+  await run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { env: toolEnv({ CI: 'true' }) })
+}
+
+export function launch(options: LocalStackOptions): LocalStack {
+  const ip = options.ip ?? '127.0.0.1'
+  const persist = options.persist ?? '.wrangler/state'
+  const bindings = { HERD_EXPOSE_METRICS: '1', ...options.bindings }
+  const args = [
+    'pages', 'dev',
+    '--ip', ip,
+    '--port', String(options.port),
+    '--persist-to', persist,
+    '--show-interactive-dev-session=false',
+    ...Object.entries(bindings).flatMap(([k, v]) => ['--binding', `${k}=${v}`]),
+    '-c', 'wrangler.toml',
+    '-c', 'do/wrangler.toml',
+    '-c', 'consumer/wrangler.toml',
+  ]
+  const out = options.stdio ?? 'inherit'
+  // Its own process group, so one signal takes down wrangler and workerd together.
+  const child = spawn('wrangler', args, { cwd: ROOT, env: toolEnv(), stdio: ['ignore', out === 'inherit' ? 'pipe' : out, out], detached: true })
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.pid === undefined || child.exitCode !== null) return
+    try {
+      process.kill(-child.pid, signal)
+    } catch {
+      // Already gone.
+    }
+  }
+  return { url: `http://${ip}:${options.port}`, child, stop }
+}
+
+/** Waits until the stack answers, or fails after `timeoutMs`. */
+export async function waitUntilReady(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/noop`)
+      if (res.ok) return
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`the local stack at ${url} did not become ready`)
+}
