@@ -48,7 +48,14 @@ export async function readCredentialAccount(db: Db, accountId: string, origin: s
     registration_reason: row.registration_reason,
     created_at: row.user_created_at,
   }
-  return renderCredentialAccount(row, user, origin)
+  // Pending follow requests are few and indexed by (target, state): counting them reads only them.
+  const requests = await db
+    .selectFrom('follows')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('target_account_id', '=', accountId)
+    .where('state', '=', 'pending')
+    .executeTakeFirstOrThrow()
+  return renderCredentialAccount(row, user, origin, Number(requests.n))
 }
 
 const CONTACT_KEY = 'contact'

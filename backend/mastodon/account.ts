@@ -89,7 +89,7 @@ function role(user: Pick<UserRow, 'role'>) {
 }
 
 /** The CredentialAccount entity: the Account plus `source` and `role`, for the account's own user. */
-export function renderCredentialAccount(row: AccountRow, user: UserRow, origin: string) {
+export function renderCredentialAccount(row: AccountRow, user: UserRow, origin: string, followRequestsCount: number) {
   const account = renderAccount(row, origin)
   return {
     ...account,
@@ -99,8 +99,7 @@ export function renderCredentialAccount(row: AccountRow, user: UserRow, origin: 
       language: user.language,
       note: user.note_source,
       fields: parseFields(user.fields_source).map((f) => ({ name: f.name, value: f.value, verified_at: null })),
-      // Herd has no follow requests yet: this is the true count until it does.
-      follow_requests_count: 0,
+      follow_requests_count: followRequestsCount,
       indexable: account.indexable,
       hide_collections: false,
       discoverable: account.discoverable,
