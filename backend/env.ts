@@ -17,24 +17,24 @@ export interface Env {
    * Never set it in a deployment: it opens exactly those addresses to anyone who can make us fetch a URL.
    */
   HERD_DEV_ALLOW_HOSTS?: string
-  // Set by the deploy (tf/secrets.tf, tf/bindings.tf); absent in local development.
   /**
-   * Key-encryption key for local accounts' private keys (AES-GCM): 32 random bytes, base64. Losing it
+   * Secret: the key-encryption key for local accounts' private keys, 32 random bytes in base64 or
+   * base64url (`openssl rand -base64 32`). Set with `wrangler pages secret put HERD_KEK`. Losing it
    * makes every stored private key unreadable. `npm start` generates one into
-   * .wrangler/state/dev-secrets.json; tests use a fixed one. Never logged, queued or returned.
+   * .wrangler/state/dev-secrets.json. Never logged, queued or returned.
    */
   HERD_KEK?: string
-  /** Web Push VAPID private key, P-256, PKCS#8 PEM; the public key is derived from it. */
-  VAPID_PRIVATE_KEY?: string
   /**
    * How people sign in: "builtin" (email and password stored here) or "access" (Cloudflare Zero
    * Trust Access in front of the login paths). Unset: logins are refused with an explanation.
    */
   HERD_LOGIN?: string
-  /** Zero Trust team domain, e.g. "myteam.cloudflareaccess.com" (with HERD_LOGIN=access). */
+  /** Access team domain, e.g. "myteam.cloudflareaccess.com" (with HERD_LOGIN=access). */
   ACCESS_TEAM_DOMAIN?: string
-  /** Audience tag (AUD) of the Access application (with HERD_LOGIN=access). */
+  /** Access application audience tag (AUD) (with HERD_LOGIN=access). */
   ACCESS_AUD?: string
-  /** TESTS ONLY: where to fetch the Access JWKS instead of https://<team>/cdn-cgi/access/certs. */
+  /** Tests only: where to fetch the Access JWKS instead of https://<team>/cdn-cgi/access/certs. */
   HERD_DEV_ACCESS_JWKS_URL?: string
+  /** Web Push VAPID private key, P-256, PKCS#8 PEM, set by the deploy (tf/secrets.tf); the public key is derived from it. */
+  VAPID_PRIVATE_KEY?: string
 }

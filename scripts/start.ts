@@ -27,12 +27,11 @@ function devSecrets(): { HERD_KEK: string } {
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 })
   return secrets
 }
-const secrets = devSecrets()
 
 await buildAll()
 await migrateLocal(persist)
-// Built-in email and password login: the local default (production must choose explicitly).
-const stack = launch({ port, ip, persist, bindings: { HERD_LOGIN: 'builtin', HERD_KEK: secrets.HERD_KEK } })
+// Locally, people sign in with the built-in email and password login.
+const stack = launch({ port, ip, persist, bindings: { HERD_LOGIN: 'builtin', ...devSecrets() } })
 stack.child.stdout?.pipe(process.stdout)
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stack.stop(signal))

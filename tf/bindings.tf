@@ -46,16 +46,20 @@ locals {
 
   # Plain-text variables that depend on the deployment (not on the code), for every script.
   # A for expression rather than a conditional, so both branches have one type.
-  # HERD_LOGIN: "access" with Access, "builtin" when the owner chose the built-in login, else ""
-  # (sign-in then refuses with an explanation instead of guessing).
-  deploy_vars = merge({
-    for k, v in {
-      ACCESS_TEAM_DOMAIN = var.access_team_domain
-      ACCESS_AUD         = one(cloudflare_zero_trust_access_application.admin[*].aud)
-    } : k => v if local.access_enabled
-    }, {
-    HERD_LOGIN = local.access_enabled ? "access" : (var.builtin_login ? "builtin" : "")
-  })
+  deploy_vars = merge(
+    {
+      for k, v in {
+        ACCESS_TEAM_DOMAIN = var.access_team_domain
+        ACCESS_AUD         = one(cloudflare_zero_trust_access_application.admin[*].aud)
+      } : k => v if local.access_enabled
+    },
+    # How people sign in: Access when configured, else the built-in login if the owner chose it.
+    {
+      for k, v in {
+        HERD_LOGIN = local.access_enabled ? "access" : "builtin"
+      } : k => v if local.access_enabled || var.builtin_login
+    },
+  )
 }
 
 output "bindings" {

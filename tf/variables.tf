@@ -43,14 +43,14 @@ variable "access_team_domain" {
   default     = ""
 }
 
-variable "builtin_login" {
-  description = "Use Herd's built-in email and password login when Access is not configured (access_email unset)."
-  type        = bool
-  default     = false
-}
-
 variable "r2_location" {
   description = "Location hint for the media bucket."
   type        = string
   default     = "WEUR"
+}
+
+variable "builtin_login" {
+  description = "Sign-in with email and password stored in D1, when Access is not used. It must be chosen explicitly: with neither it nor access_email, Herd refuses logins with an explanation."
+  type        = bool
+  default     = false
 }

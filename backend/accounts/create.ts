@@ -1,9 +1,9 @@
 import type { Env } from '../env'
+import { invalidateStats } from '../instance/settings'
 import { HttpError } from '../http/errors'
 import { newId } from '../ids'
 import { generateAccountKeys } from '../auth/keys'
 import { LIMITS } from '../instance/limits'
-import { invalidateContactAccount } from './read'
 
 /** Names people could mistake for the server itself, and the first path segments Herd uses. */
 const RESERVED = new Set([
@@ -87,6 +87,7 @@ export async function createLocalAccount(env: Pick<Env, 'HERD_KEK' | 'CACHE'>, d
     if (/UNIQUE/i.test(message)) throw new HttpError(422, 'Username has already been taken')
     throw err
   }
-  await invalidateContactAccount(env)
+  // The instance documents show the account count and the first admin as contact: no waiting for the TTL.
+  await invalidateStats(env)
   return { accountId, userId }
 }

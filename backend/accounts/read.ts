@@ -1,10 +1,20 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/client'
-import type { Env } from '../env'
-import { cached, invalidate } from '../cache/client'
-import { CACHE_SHARD } from '../instance/settings'
+import { isId } from '../ids'
 import { notFound } from '../http/errors'
 import { renderAccount, renderCredentialAccount, type AccountRow } from '../mastodon/account'
+
+export async function accountById(db: Db, id: string): Promise<AccountRow | null> {
+  if (!isId(id)) return null
+  return (await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()) ?? null
+}
+
+/** GET /api/v1/accounts/:id */
+export async function readAccount(db: Db, id: string, origin: string) {
+  const row = await accountById(db, id)
+  if (row === null) throw notFound()
+  return renderAccount(row, origin)
+}
 
 /** GET /api/v1/accounts/lookup?acct=name or name@domain (this server's domain means local). */
 export async function lookupAccount(db: Db, acct: unknown, origin: string) {
@@ -48,7 +58,8 @@ export async function readCredentialAccount(db: Db, accountId: string, origin: s
     registration_reason: row.registration_reason,
     created_at: row.user_created_at,
   }
-  // Pending follow requests are few and indexed by (target, state): counting them reads only them.
+  // Pending follow requests (inbound Follows of a locked account) are indexed by (target, state):
+  // counting them reads only them.
   const requests = await db
     .selectFrom('follows')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -58,10 +69,9 @@ export async function readCredentialAccount(db: Db, accountId: string, origin: s
   return renderCredentialAccount(row, user, origin, Number(requests.n))
 }
 
-const CONTACT_KEY = 'contact'
-
 /** The instance's contact: the first admin with an account, or null before first login. */
-async function loadContactRow(db: Db): Promise<AccountRow | null> {
+/** The instance's contact: its first admin's account. */
+export async function contactAccountRow(db: Db): Promise<AccountRow | null> {
   const row = await db
     .selectFrom('accounts as a')
     .innerJoin('users as u', 'u.account_id', 'a.id')
@@ -72,15 +82,4 @@ async function loadContactRow(db: Db): Promise<AccountRow | null> {
     .limit(1)
     .executeTakeFirst()
   return row ?? null
-}
-
-/** The contact account for the instance documents, from the cache (rendered per origin). */
-export async function getContactAccount(env: Pick<Env, 'CACHE'>, db: Db, origin: string) {
-  const row = await cached(env, CACHE_SHARD, CONTACT_KEY, () => loadContactRow(db))
-  return row === null ? null : renderAccount(row, origin)
-}
-
-/** Call after creating or changing a local account: it may be the contact. */
-export function invalidateContactAccount(env: Pick<Env, 'CACHE'>): Promise<void> {
-  return invalidate(env, CACHE_SHARD, CONTACT_KEY)
 }

@@ -3,7 +3,6 @@ import { HttpError, unprocessable } from '../http/errors'
 import { LIMITS } from '../instance/limits'
 import { randomSecret } from '../auth/secrets'
 import type { Visibility } from '../db/schema'
-import { invalidateContactAccount } from './read'
 
 const IMAGE_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' }
 /** Mastodon's limit for avatars and headers. */
@@ -65,7 +64,7 @@ async function store(env: Pick<Env, 'MEDIA'>, accountId: string, kind: 'avatar' 
  * PATCH /api/v1/accounts/update_credentials. Everything is validated before anything is written;
  * uploads go to R2 first and the rows change in one batch.
  */
-export async function updateCredentials(env: Pick<Env, 'MEDIA' | 'CACHE'>, d1: D1Database, accountId: string, params: Record<string, unknown>, origin: string): Promise<void> {
+export async function updateCredentials(env: Pick<Env, 'MEDIA'>, d1: D1Database, accountId: string, params: Record<string, unknown>, origin: string): Promise<void> {
   const displayName = text(params.display_name, 'Display name', LIMITS.accounts.maxDisplayNameLength)
   // Multipart turns newlines into CRLF; the source keeps what the person typed.
   const note = text(params.note, 'Note', LIMITS.accounts.maxNoteLength)?.replace(/\r\n?/g, '\n')
@@ -113,6 +112,4 @@ export async function updateCredentials(env: Pick<Env, 'MEDIA' | 'CACHE'>, d1: D
     statements.push(d1.prepare(`UPDATE users SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE account_id = ?`).bind(...cols.map((c) => user[c]), accountId))
   }
   if (statements.length > 0) await d1.batch(statements)
-  // The account may be the instance's contact, which the instance documents cache.
-  if (Object.keys(account).length > 0) await invalidateContactAccount(env)
 }

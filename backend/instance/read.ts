@@ -3,18 +3,18 @@ import type { Env } from '../env'
 import { instanceV1, instanceV2, originOf } from './documents'
 import { nodeInfo, nodeInfoLinks, type NodeInfoVersion } from './nodeinfo'
 import { getSettings, getStats } from './settings'
-import { getContactAccount } from '../accounts/read'
+import { renderAccount } from '../mastodon/account'
 
 export async function readInstanceV1(env: Pick<Env, 'CACHE'>, db: Db, url: string) {
   const o = originOf(url)
-  const [settings, stats, contact] = await Promise.all([getSettings(env, db), getStats(env, db), getContactAccount(env, db, o.origin)])
-  return instanceV1(settings, stats.counts, o, contact)
+  const [settings, stats] = await Promise.all([getSettings(env, db), getStats(env, db)])
+  return instanceV1(settings, stats.counts, o, stats.contact && renderAccount(stats.contact, o.origin))
 }
 
 export async function readInstanceV2(env: Pick<Env, 'CACHE'>, db: Db, url: string) {
   const o = originOf(url)
-  const [settings, stats, contact] = await Promise.all([getSettings(env, db), getStats(env, db), getContactAccount(env, db, o.origin)])
-  return instanceV2(settings, stats.active.month, o, contact)
+  const [settings, stats] = await Promise.all([getSettings(env, db), getStats(env, db)])
+  return instanceV2(settings, stats.active.month, o, stats.contact && renderAccount(stats.contact, o.origin))
 }
 
 export async function readNodeInfo(env: Pick<Env, 'CACHE'>, db: Db, version: NodeInfoVersion) {

@@ -2,6 +2,8 @@ import type { Db } from '../db/client'
 import type { Env } from '../env'
 import { cached, invalidate } from '../cache/client'
 import { unprocessable } from '../http/errors'
+import { contactAccountRow } from '../accounts/read'
+import type { AccountRow } from '../mastodon/account'
 
 export interface InstanceRule {
   id: string
@@ -62,10 +64,11 @@ export interface ActiveUsers {
   halfyear: number
 }
 
-/** What the instance documents report about activity: totals and active users. */
+/** What the instance documents report that changes with use: totals, active users, and the contact account. */
 export interface InstanceStats {
   counts: InstanceCounts
   active: ActiveUsers
+  contact: AccountRow | null
 }
 
 export const STATS_KEY = 'stats'
@@ -92,12 +95,17 @@ export async function countActiveLocalAccounts(db: Db, now = Date.now()): Promis
 }
 
 export async function loadStatsFromDb(db: Db): Promise<InstanceStats> {
-  const [counts, active] = await Promise.all([getCounts(db), countActiveLocalAccounts(db)])
-  return { counts, active }
+  const [counts, active, contact] = await Promise.all([getCounts(db), countActiveLocalAccounts(db), contactAccountRow(db)])
+  return { counts, active, contact }
 }
 
 export function getStats(env: Pick<Env, 'CACHE'>, db: Db): Promise<InstanceStats> {
   return cached(env, CACHE_SHARD, STATS_KEY, () => loadStatsFromDb(db), STATS_TTL_SECONDS)
+}
+
+/** For writes that change the stats at once and rarely, such as a new account (maybe the contact). */
+export function invalidateStats(env: Pick<Env, 'CACHE'>): Promise<void> {
+  return invalidate(env, CACHE_SHARD, STATS_KEY)
 }
 
 export interface SettingsPatch {

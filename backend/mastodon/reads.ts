@@ -3,7 +3,7 @@ import { isId } from '../ids'
 import { notFound } from '../http/errors'
 import { accountStatusRows, ancestorIds, descendantIds, publicTimelineRows, tagTimelineRows, type PublicScope } from '../timelines/queries'
 import type { PageRequest } from '../timelines/page'
-import { renderAccount } from './account'
+import { readAccount } from '../accounts/read'
 import { loadStatuses, renderStatusRows, visibleToPublic, type MastodonStatus } from './status'
 
 /**
@@ -40,13 +40,6 @@ export async function publicContext(db: Db, id: string, origin: string) {
   return { ancestors: ancestors.filter(visible), descendants: descendants.filter(visible) }
 }
 
-export async function accountById(db: Db, id: string, origin: string) {
-  if (!isId(id)) throw notFound()
-  const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()
-  if (!row) throw notFound()
-  return renderAccount(row, origin)
-}
-
 export async function publicAccountStatuses(
   db: Db,
   id: string,
@@ -54,7 +47,7 @@ export async function publicAccountStatuses(
   page: PageRequest,
   origin: string,
 ): Promise<MastodonStatus[]> {
-  await accountById(db, id, origin)
+  await readAccount(db, id, origin)
   // Pinning arrives with the signed-in statuses API; until then no account has pinned posts.
   if (options.pinned) return []
   return renderStatusRows(db, await accountStatusRows(db, id, { ...options, visibilities: ['public', 'unlisted'] }, page), origin)

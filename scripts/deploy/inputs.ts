@@ -16,5 +16,9 @@ export function deployInputProblems(env: Record<string, string | undefined>): st
   if (!env.HERD_DOMAIN) problems.push(`${variable('HERD_DOMAIN')} is not set: the host name of your instance, e.g. social.example.com`)
   else if (!HOST.test(env.HERD_DOMAIN)) problems.push(`${variable('HERD_DOMAIN')} "${env.HERD_DOMAIN}" is not a lower-case host name`)
   if (env.HERD_ACCESS_EMAIL && !env.HERD_ACCESS_TEAM_DOMAIN) problems.push(`${variable('HERD_ACCESS_TEAM_DOMAIN')} is required when HERD_ACCESS_EMAIL is set`)
+  // Sign-in must be chosen: a deployment that silently accepted passwords would surprise an owner who meant Access.
+  if (!env.HERD_ACCESS_EMAIL && env.HERD_BUILTIN_LOGIN !== 'true') {
+    problems.push(`choose how people sign in: set ${variable('HERD_ACCESS_EMAIL')} (with HERD_ACCESS_TEAM_DOMAIN) for Zero Trust Access, or ${variable('HERD_BUILTIN_LOGIN')} to true for email and password`)
+  }
   return problems
 }

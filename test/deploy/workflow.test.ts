@@ -86,12 +86,14 @@ describe('the deploy workflow', () => {
 })
 
 describe('deploy input checks', () => {
-  const good = { CLOUDFLARE_API_TOKEN: 't', CLOUDFLARE_ACCOUNT_ID: 'a'.repeat(32), CLOUDFLARE_ZONE_ID: 'b'.repeat(32), HERD_DOMAIN: 'social.example.com' }
+  const good = { CLOUDFLARE_API_TOKEN: 't', CLOUDFLARE_ACCOUNT_ID: 'a'.repeat(32), CLOUDFLARE_ZONE_ID: 'b'.repeat(32), HERD_DOMAIN: 'social.example.com', HERD_BUILTIN_LOGIN: 'true' }
   it('accepts complete inputs', () => {
     expect(deployInputProblems(good)).toEqual([])
   })
   it('names every missing or malformed input', () => {
-    expect(deployInputProblems({})).toHaveLength(4)
+    expect(deployInputProblems({})).toHaveLength(5)
+    expect(deployInputProblems({ ...good, HERD_BUILTIN_LOGIN: undefined }).join()).toMatch(/choose how people sign in/)
+    expect(deployInputProblems({ ...good, HERD_BUILTIN_LOGIN: undefined, HERD_ACCESS_EMAIL: 'me@example.com', HERD_ACCESS_TEAM_DOMAIN: 't.cloudflareaccess.com' })).toEqual([])
     expect(deployInputProblems({ ...good, CLOUDFLARE_ACCOUNT_ID: 'xyz' }).join()).toMatch(/CLOUDFLARE_ACCOUNT_ID .* not a 32 hex digit/)
     expect(deployInputProblems({ ...good, HERD_DOMAIN: 'https://Social.example.com/' }).join()).toMatch(/HERD_DOMAIN .* not a lower-case host name/)
     expect(deployInputProblems({ ...good, HERD_ACCESS_EMAIL: 'me@example.com' }).join()).toMatch(/HERD_ACCESS_TEAM_DOMAIN .* is required when HERD_ACCESS_EMAIL/)

@@ -4,13 +4,13 @@ import type { Env } from '../../backend/env'
 import { updateSettings, type SettingsPatch } from '../../backend/instance/settings'
 import { toResponse } from '../../backend/http/errors'
 import { readJsonObject } from '../../backend/http/body'
-import { accountSigningKey } from '../../backend/auth/keys'
 import { invalidate } from '../../backend/cache/client'
 import { MeteredD1 } from '../../backend/db/metered-d1'
 import { database } from '../../backend/db/client'
 import { parsePage } from '../../backend/timelines/page'
 import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineRows, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
 import { fetchSelfCheck, signatureSelfCheck } from './federation'
+import { accountSigningKey } from '../../backend/auth/keys'
 
 export default {
   async fetch(request, env): Promise<Response> {

@@ -89,6 +89,9 @@ export interface Stack {
   dispose(): Promise<void>
 }
 
+/** A fixed key-encryption key for tests (the bytes 0 to 31, base64); never a real secret. */
+export const TEST_KEK = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('base64')
+
 export interface StackOptions {
   /**
    * Prepares the fresh database instead of applying every migration: for tests that build an
@@ -99,13 +102,9 @@ export interface StackOptions {
   bindings?: Record<string, string>
 }
 
-/** A fixed key-encryption key for tests (bytes 0 to 31, base64); never a real secret. */
-export const TEST_KEK = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('base64')
-
 /**
  * The whole of Herd in workerd, with fresh in-memory storage: the Pages Functions, the
  * Durable Objects Worker, the queue consumer, and a harness Worker for driving backend code.
- * Logins are built-in and HERD_KEK is TEST_KEK unless `bindings` says otherwise.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(ROOT, '.build', 'pages', 'index.js'))) throw new Error('Run `npm run build` first (npm test does it).')

@@ -1,7 +1,10 @@
 import { route } from '../../../../backend/http/route'
-import { accountById } from '../../../../backend/mastodon/reads'
-import { originOf } from '../../../../backend/instance/documents'
+import { optionalUser } from '../../../../backend/auth/authenticate'
+import { readAccount } from '../../../../backend/accounts/read'
 
 export const onRequest = route<'id'>({
-  GET: async ({ request, data, params }) => Response.json(await accountById(data.db, String(params.id), originOf(request.url).origin)),
+  GET: async (ctx) => {
+    await optionalUser(ctx, 'read:accounts')
+    return Response.json(await readAccount(ctx.data.db, String(ctx.params.id), new URL(ctx.request.url).origin))
+  },
 })

@@ -2,7 +2,7 @@ import { route } from '../../../../../../backend/http/route'
 import { requireUser } from '../../../../../../backend/auth/authenticate'
 import { requireAdmin } from '../../../../../../backend/auth/admin'
 import { approveAccount } from '../../../../../../backend/accounts/register'
-import { accountById } from '../../../../../../backend/mastodon/reads'
+import { readAccount } from '../../../../../../backend/accounts/read'
 
 export const onRequest = route<'id'>({
   POST: async (ctx) => {
@@ -10,6 +10,6 @@ export const onRequest = route<'id'>({
     await requireAdmin(ctx.data.db, auth.userId)
     const id = String(ctx.params.id)
     await approveAccount(ctx.data.db, id)
-    return Response.json(await accountById(ctx.data.db, id, new URL(ctx.request.url).origin))
+    return Response.json(await readAccount(ctx.data.db, id, new URL(ctx.request.url).origin))
   },
 })
