@@ -58,7 +58,15 @@ export async function readCredentialAccount(db: Db, accountId: string, origin: s
     registration_reason: row.registration_reason,
     created_at: row.user_created_at,
   }
-  return renderCredentialAccount(row, user, origin)
+  // Pending follow requests (inbound Follows of a locked account) are indexed by (target, state):
+  // counting them reads only them.
+  const requests = await db
+    .selectFrom('follows')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('target_account_id', '=', accountId)
+    .where('state', '=', 'pending')
+    .executeTakeFirstOrThrow()
+  return renderCredentialAccount(row, user, origin, Number(requests.n))
 }
 
 /** The instance's contact: the first admin with an account, or null before first login. */

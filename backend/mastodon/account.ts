@@ -93,7 +93,7 @@ function role(user: UserRow) {
 }
 
 /** The CredentialAccount entity: the Account plus `source` and `role`, for the account's own user. */
-export function renderCredentialAccount(row: AccountRow, user: UserRow, origin: string) {
+export function renderCredentialAccount(row: AccountRow, user: UserRow, origin: string, followRequestsCount: number) {
   const account = renderAccount(row, origin)
   return {
     ...account,
@@ -103,8 +103,7 @@ export function renderCredentialAccount(row: AccountRow, user: UserRow, origin: 
       language: user.language,
       note: user.note_source,
       fields: parseFields(user.fields_source).map((f) => ({ name: f.name, value: f.value, verified_at: null })),
-      // Follow requests arrive with the relationships API; until then none can exist.
-      follow_requests_count: 0,
+      follow_requests_count: followRequestsCount,
       indexable: account.indexable,
       hide_collections: false,
       discoverable: account.discoverable,

@@ -179,6 +179,10 @@ describe('account endpoints', () => {
     expect(account.body.followers_count).toBe(7)
     expect(account.body.following_count).toBe(3)
     expect(account.body.last_status_at).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+    const other = String((await api('/api/v1/accounts/lookup?acct=openreg', null)).body.id)
+    await stack.db.prepare("INSERT INTO follows (id, account_id, target_account_id, state) VALUES ('9', ?, ?, 'pending')").bind(other, id).run()
+    const again = await api('/api/v1/accounts/verify_credentials', admin.token)
+    expect((again.body.source as Record<string, unknown>).follow_requests_count).toBe(1)
   })
 
   it('lookup finds local accounts by name and name@domain; unknown ones are 404', async () => {
@@ -250,8 +254,8 @@ describe('account endpoints', () => {
 
   it('verify_credentials and the instance documents read a bounded number of rows', async () => {
     const me = await stack.fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${admin.token}` } })
-    // Token and its user, then the account and its user.
-    expect(Number(me.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(4)
+    // Token and its user, the account and its user, and the pending follow requests (one here).
+    expect(Number(me.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(5)
     await stack.fetch('/api/v1/instance')
     const instance = await stack.fetch('/api/v1/instance')
     // Three counters, then the first admin and their account, with settings from the cache.
