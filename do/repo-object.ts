@@ -14,7 +14,9 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS repo (
   did TEXT PRIMARY KEY,
   handle TEXT NOT NULL UNIQUE,
-  signing_key BLOB NOT NULL,
+  -- The private key only sealed (backend/atproto/signing-key.ts); the writer opens it for each commit.
+  signing_key_sealed TEXT NOT NULL,
+  signing_did_key TEXT NOT NULL,
   head TEXT NOT NULL,
   rev TEXT NOT NULL,
   active INTEGER NOT NULL DEFAULT 1
@@ -38,7 +40,8 @@ interface RepoEnv {
 interface RepoRow extends Record<string, SqlStorageValue> {
   did: string
   handle: string
-  signing_key: ArrayBuffer
+  signing_key_sealed: string
+  signing_did_key: string
   head: string
   rev: string
   active: number
@@ -71,7 +74,6 @@ export class RepoObject extends DurableObject<RepoEnv> {
   private writing: Promise<unknown> = Promise.resolve()
   private lastPrune = 0
   private readonly blockCaches = new Map<string, BlockCache>()
-  private readonly keypairs = new Map<string, Secp256k1Keypair>()
   /** Sockets working through a cursor replay; they join the live stream when it catches up. */
   private readonly replaying = new WeakSet<WebSocket>()
 
@@ -90,7 +92,11 @@ export class RepoObject extends DurableObject<RepoEnv> {
     return run
   }
 
-  createRepo(did: string, handle: string): Promise<RepoResult<RepoInfo>> {
+  /**
+   * Creates a repository signed by `key` (from newRepoSigningKey). Only its sealed form is stored; the
+   * private bytes are used for the first commit and dropped.
+   */
+  createRepo(did: string, handle: string, key: { privateKey: Uint8Array; sealed: string }): Promise<RepoResult<RepoInfo>> {
     return this.serialized(async () => {
       if (!isValidDid(did)) return fail('InvalidRequest', `Invalid DID: ${did}`)
       if (!isValidHandle(handle)) return fail('InvalidRequest', `Invalid handle: ${handle}`)
@@ -98,16 +104,23 @@ export class RepoObject extends DurableObject<RepoEnv> {
       if (this.sql.exec('SELECT 1 FROM repo WHERE handle = ?', handle.toLowerCase()).toArray().length > 0) {
         return fail('InvalidRequest', `Handle already taken: ${handle}`)
       }
-      const keypair = await Secp256k1Keypair.create({ exportable: true })
+      const keypair = await Secp256k1Keypair.import(key.privateKey)
       const store = new SqlBlockStore(this.sql, did)
       const commit = await Repo.formatInitCommit(store, did, keypair, [])
       const commitBytes = commit.newBlocks.get(commit.cid)
       if (commitBytes === undefined) throw new Error('init commit block missing')
       const syncCar = await blocksToCarFile(commit.cid, new BlockMap([[commit.cid, commitBytes]]))
-      const key = new Uint8Array(await keypair.export())
       const time = new Date()
       const { frames } = this.ctx.storage.transactionSync(() => {
-        this.sql.exec('INSERT INTO repo (did, handle, signing_key, head, rev, active) VALUES (?, ?, ?, ?, ?, 1)', did, handle.toLowerCase(), key, commit.cid.toString(), commit.rev)
+        this.sql.exec(
+          'INSERT INTO repo (did, handle, signing_key_sealed, signing_did_key, head, rev, active) VALUES (?, ?, ?, ?, ?, ?, 1)',
+          did,
+          handle.toLowerCase(),
+          key.sealed,
+          keypair.did(),
+          commit.cid.toString(),
+          commit.rev,
+        )
         this.putBlocks(did, commit.newBlocks)
         return this.appendEvents(did, time, [
           { type: '#identity', body: (seq) => ({ seq, did, time: time.toISOString(), handle: handle.toLowerCase() }) },
@@ -120,8 +133,13 @@ export class RepoObject extends DurableObject<RepoEnv> {
     })
   }
 
-  /** Applies creates, updates and deletes as one signed commit. */
-  applyWrites(did: string, writes: WriteInput[]): Promise<RepoResult<CommitResult>> {
+  /** The sealed signing key, for the writer to open with HERD_KEK and pass to applyWrites. */
+  sealedSigningKey(did: string): string | null {
+    return this.repoRow(did)?.signing_key_sealed ?? null
+  }
+
+  /** Applies creates, updates and deletes as one commit, signed with the opened key the writer passes. */
+  applyWrites(did: string, writes: WriteInput[], privateKey: Uint8Array): Promise<RepoResult<CommitResult>> {
     return this.serialized(async () => {
       const row = this.repoRow(did)
       if (row === undefined) return fail('RepoNotFound', `Could not find repo: ${did}`)
@@ -135,7 +153,9 @@ export class RepoObject extends DurableObject<RepoEnv> {
 
       const store = new SqlBlockStore(this.sql, did, this.blockCache(did))
       const repo = await Repo.load(store, parseCid(row.head))
-      const keypair = await this.keypair(row)
+      const keypair = await Secp256k1Keypair.import(privateKey)
+      // A key that is not this repository's would make commits nobody can verify.
+      if (keypair.did() !== row.signing_did_key) return fail('InvalidRequest', 'The signing key does not belong to this repository')
       const commit = await repo.formatCommit(ops, keypair)
       const blocks = new BlockMap()
       blocks.addMap(commit.newBlocks)
@@ -228,14 +248,6 @@ export class RepoObject extends DurableObject<RepoEnv> {
     return cache
   }
 
-  private async keypair(row: RepoRow): Promise<Secp256k1Keypair> {
-    let keypair = this.keypairs.get(row.did)
-    if (keypair === undefined) {
-      keypair = await Secp256k1Keypair.import(new Uint8Array(row.signing_key))
-      this.keypairs.set(row.did, keypair)
-    }
-    return keypair
-  }
 
   private putBlocks(did: string, blocks: BlockMap): void {
     for (const [cid, bytes] of blocks) this.sql.exec('INSERT OR IGNORE INTO block (did, cid, bytes) VALUES (?, ?, ?)', did, cid.toString(), bytes)
@@ -322,7 +334,7 @@ export class RepoObject extends DurableObject<RepoEnv> {
   info(did: string): RepoInfo | null {
     const row = this.repoRow(did)
     if (row === undefined) return null
-    return { did: row.did, handle: row.handle, head: row.head, rev: row.rev, active: row.active === 1, signingKey: publicDidKey(row) }
+    return { did: row.did, handle: row.handle, head: row.head, rev: row.rev, active: row.active === 1, signingKey: row.signing_did_key }
   }
 
   resolveHandle(handle: string): string | null {
@@ -462,10 +474,6 @@ function splitPath(path: string): [string, string] {
   return [path.slice(0, slash), path.slice(slash + 1)]
 }
 
-function publicDidKey(row: RepoRow): string {
-  // The private key is stored; the public did:key is derived from it without signing anything.
-  return new Secp256k1Keypair(new Uint8Array(row.signing_key), false).did()
-}
 
 function toRecord(value: unknown, collection: string): RepoResult<LexMap> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('InvalidRequest', 'A record must be an object')

@@ -1,5 +1,6 @@
 // A Worker that exists only in tests: it calls backend functions with the real bindings inside
 // workerd, for behaviour that has no HTTP route yet (or that a test must drive directly).
+import { newRepoSigningKey, openRepoSigningKey } from '../../backend/atproto/signing-key'
 import type { Env } from '../../backend/env'
 import { updateSettings, type SettingsPatch } from '../../backend/instance/settings'
 import { toResponse } from '../../backend/http/errors'
@@ -30,11 +31,32 @@ export default {
       }
       if (request.method === 'POST' && pathname === '/atproto/create-repo') {
         const body = await readJsonObject(request)
-        return answer(await repoObject(env).createRepo(String(body.did), String(body.handle)))
+        const did = String(body.did)
+        return answer(await repoObject(env).createRepo(did, String(body.handle), await newRepoSigningKey(env, did)))
       }
       if (request.method === 'POST' && pathname === '/atproto/apply-writes') {
         const body = await readJsonObject(request, 20_000_000)
-        return answer(await repoObject(env).applyWrites(String(body.did), body.writes as WriteInput[]))
+        // As every writer does: fetch the sealed key, open it with HERD_KEK, pass it with the write.
+        const did = String(body.did)
+        const repo = repoObject(env)
+        const sealed = await repo.sealedSigningKey(did)
+        const key =
+          body.foreignKey === true
+            ? (await newRepoSigningKey(env, 'did:plc:foreignaaaaaaaaaaaaaaaaa')).privateKey
+            : sealed === null
+              ? new Uint8Array(32)
+              : await openRepoSigningKey(env, did, sealed)
+        return answer(await repo.applyWrites(did, body.writes as WriteInput[], key))
+      }
+      if (request.method === 'POST' && pathname === '/atproto/sealed-key') {
+        const { did, openAs } = await readJsonObject(request) as { did: string; openAs?: string }
+        const sealed = await repoObject(env).sealedSigningKey(did)
+        if (sealed === null) return Response.json({ sealed: null })
+        const opened = await openRepoSigningKey(env, openAs ?? did, sealed).then(
+          (k) => ({ ok: true, length: k.length }),
+          () => ({ ok: false }),
+        )
+        return Response.json({ sealed, opened })
       }
       // The firehose straight from the RepoObject, for the bench (which runs no Pages).
       if (pathname === '/atproto/subscribe') return await repoObject(env).fetch(request)

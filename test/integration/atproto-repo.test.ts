@@ -119,6 +119,25 @@ test('a repository is created with a signing key, and its genesis is announced',
   expect(again.body.error).toBe('InvalidRequest')
 })
 
+test('the signing key is stored only sealed, bound to its DID, and a foreign key cannot sign', async () => {
+  const own = await harness<{ sealed: string; opened: { ok: boolean; length?: number } }>('/atproto/sealed-key', { did: DID })
+  expect(own.body.sealed).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+  expect(own.body.opened).toEqual({ ok: true, length: 32 })
+  // The same sealed bytes do not open as another repository's key.
+  const other = await harness<{ opened: { ok: boolean } }>('/atproto/sealed-key', { did: DID, openAs: 'did:plc:someoneelseaaaaaaaaaaaaa' })
+  expect(other.body.opened).toEqual({ ok: false })
+  // A key that is not this repository's is refused, and nothing is committed.
+  const head = await (await xrpc('com.atproto.sync.getLatestCommit', { did: DID })).json()
+  const foreign = await harness<{ error: string; message: string }>('/atproto/apply-writes', {
+    did: DID,
+    foreignKey: true,
+    writes: [post('foreign', 'signed by someone else')],
+  })
+  expect(foreign.status).toBe(400)
+  expect(foreign.body.message).toMatch(/signing key does not belong/)
+  expect(await (await xrpc('com.atproto.sync.getLatestCommit', { did: DID })).json()).toEqual(head)
+})
+
 test('many writes, edits and deletes produce a repository the reference verifier accepts', async () => {
   for (let batch = 0; batch < 6; batch++) {
     const writes: Write[] = []
