@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.wrangler/', '.build/', 'frontend/dist/', 'frontend/server/', 'frontend/tmp/', 'tf/.terraform/'] },
+  { ignores: ['node_modules/', '**/.wrangler/', '**/.build/', 'test-results/', 'frontend/dist/', 'frontend/server/', 'frontend/tmp/', 'tf/.terraform/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
