@@ -27,6 +27,8 @@ const mf = new Miniflare({
       compatibilityDate: '2026-07-01',
       compatibilityFlags: ['nodejs_compat'],
       r2Buckets: { MEDIA: 'herd-media' },
+      // The harness seals each repository's signing key; a fixed key, for benchmarks only.
+      bindings: { HERD_KEK: Buffer.alloc(32, 7).toString('base64') },
       durableObjects: { REPO: { className: 'RepoObject', scriptName: 'herd-do' } },
     },
     {

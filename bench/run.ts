@@ -146,3 +146,6 @@ try {
 } finally {
   stack.stop()
 }
+
+// The ATProto repository and firehose: signed commits per second, and replay from cursor 0.
+await run('node', ['bench/atproto.ts'], { env: toolEnv({ ATPROTO_BENCH_COMMITS: process.env.ATPROTO_BENCH_COMMITS ?? '3000' }) })
