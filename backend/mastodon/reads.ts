@@ -1,7 +1,7 @@
 import type { Db } from '../db/client'
 import { isId } from '../ids'
 import { notFound } from '../http/errors'
-import { accountStatusRows, ancestorIds, descendantIds, publicTimelineRows, tagTimelineRows, type PublicScope } from '../timelines/queries'
+import { accountStatusRows, ancestorIds, descendantIds, homeTimelineRows, publicTimelineRows, tagTimelineRows, type PublicScope } from '../timelines/queries'
 import type { PageRequest } from '../timelines/page'
 import { readAccount } from '../accounts/read'
 import { loadStatuses, renderStatusRows, visibleToPublic, type MastodonStatus } from './status'
@@ -51,4 +51,12 @@ export async function publicAccountStatuses(
   // Pinning arrives with the signed-in statuses API; until then no account has pinned posts.
   if (options.pinned) return []
   return renderStatusRows(db, await accountStatusRows(db, id, { ...options, visibilities: ['public', 'unlisted'] }, page), origin)
+}
+
+/**
+ * A signed-in account's home timeline. Its entries were fanned out on write to the accounts allowed
+ * to see them, so reading it needs no visibility check.
+ */
+export async function homeTimeline(db: Db, accountId: string, page: PageRequest, origin: string): Promise<MastodonStatus[]> {
+  return renderStatusRows(db, await homeTimelineRows(db, accountId, page), origin)
 }

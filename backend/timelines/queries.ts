@@ -47,6 +47,21 @@ export async function homeTimelineIds(db: Db, accountId: string, page: PageReque
   return newestFirst(page, rows.map((r) => r.status_id))
 }
 
+/** A local account's home timeline as whole status rows, newest first: one range scan of its feed. */
+export async function homeTimelineRows(db: Db, accountId: string, page: PageRequest): Promise<StatusRow[]> {
+  const { where, order } = keyset('home_feed.status_id', page)
+  const rows = await db
+    .selectFrom('home_feed')
+    .innerJoin('statuses', 'statuses.id', 'home_feed.status_id')
+    .selectAll('statuses')
+    .where('home_feed.account_id', '=', accountId)
+    .where(where)
+    .orderBy('home_feed.status_id', order)
+    .limit(page.limit)
+    .execute()
+  return newestFirst(page, rows)
+}
+
 /**
  * Puts a new post (or reblog) into the home timelines of its author, if local, and of the author's
  * local followers, in one statement whose cost is the number of local followers. Idempotent.
