@@ -1,7 +1,6 @@
 import { HttpError } from './errors'
 
 export type FormValue = string | File
-export type Params = Record<string, FormValue | FormValue[] | Record<string, unknown> | unknown>
 
 const MAX_JSON_BYTES = 1_000_000
 

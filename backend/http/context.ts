@@ -8,9 +8,6 @@ export interface RequestData extends Record<string, unknown> {
   db: Db
 }
 
-/** Env as handlers see it: DB is the request's metered connection. */
-export type RequestEnv = Env
-
 export function prepareRequestData(env: Env): RequestData {
   const d1 = new MeteredD1(env.DB)
   return { d1, db: database(d1) }
