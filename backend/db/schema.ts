@@ -146,6 +146,8 @@ export interface StatusesTable {
   media_json: Generated<string>
   tags_json: Generated<string>
   mentions_json: Generated<string>
+  /** The author's source text (local statuses only). */
+  text: string | null
 }
 
 export interface MediaAttachmentsTable {
@@ -215,6 +217,99 @@ export interface BookmarksTable {
   created_at: Generated<Timestamp>
 }
 
+export type NotificationType =
+  | 'mention'
+  | 'status'
+  | 'reblog'
+  | 'follow'
+  | 'follow_request'
+  | 'favourite'
+  | 'poll'
+  | 'update'
+  | 'admin.sign_up'
+  | 'admin.report'
+  | 'severed_relationships'
+  | 'moderation_warning'
+
+export interface NotificationsTable {
+  id: string
+  account_id: string
+  from_account_id: string
+  type: NotificationType
+  status_id: string | null
+  dedupe_key: string
+  created_at: Generated<Timestamp>
+}
+
+export interface BlocksTable {
+  id: string
+  account_id: string
+  target_account_id: string
+  uri: string | null
+  created_at: Generated<Timestamp>
+}
+
+export interface MutesTable {
+  id: string
+  account_id: string
+  target_account_id: string
+  notifications: Generated<number>
+  expires_at: Timestamp | null
+  created_at: Generated<Timestamp>
+}
+
+export interface StatusPinsTable {
+  account_id: string
+  status_id: string
+  created_at: Generated<Timestamp>
+}
+
+export interface StatusMutesTable {
+  account_id: string
+  status_id: string
+  created_at: Generated<Timestamp>
+}
+
+export interface StatusEditsTable {
+  id: string
+  status_id: string
+  account_id: string
+  content: string
+  spoiler_text: Generated<string>
+  sensitive: Generated<number>
+  media_json: Generated<string>
+  created_at: Generated<Timestamp>
+}
+
+export interface IdempotencyKeysTable {
+  account_id: string
+  key: string
+  status_id: string
+  created_at: Generated<Timestamp>
+}
+
+export interface MarkersTable {
+  account_id: string
+  timeline: 'home' | 'notifications'
+  last_read_id: string
+  version: Generated<number>
+  updated_at: Generated<Timestamp>
+}
+
+export interface CustomEmojisTable {
+  id: string
+  shortcode: string
+  domain: Generated<string>
+  uri: string | null
+  url: string
+  static_url: string
+  r2_key: string | null
+  visible_in_picker: Generated<number>
+  category: string | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
 export interface InstanceCountersTable {
   name: 'local_accounts' | 'local_statuses' | 'known_domains'
   value: number
@@ -249,4 +344,13 @@ export interface Database {
   oauth_tokens: OauthTokensTable
   sessions: SessionsTable
   login_failures: LoginFailuresTable
+  notifications: NotificationsTable
+  blocks: BlocksTable
+  mutes: MutesTable
+  status_pins: StatusPinsTable
+  status_mutes: StatusMutesTable
+  status_edits: StatusEditsTable
+  idempotency_keys: IdempotencyKeysTable
+  markers: MarkersTable
+  custom_emojis: CustomEmojisTable
 }

@@ -9,10 +9,65 @@ export interface ProbeMessage {
   enqueuedAt: string
 }
 
-export type QueueMessage = ProbeMessage
+/** A stored notification to push to subscribers and streams. */
+export interface NotificationMessage {
+  type: 'notification'
+  notificationId: string
+}
+
+/**
+ * A local action to federate. The consumer builds the activity from D1 and delivers it signed.
+ * - create, update: objectId is the status id.
+ * - delete: the status row is gone, so objectUri is its uri and targetAccountIds the accounts
+ *   it mentioned (followers are read from D1).
+ * - announce: objectId is the reblog's status id. undo-announce: activityUri is the reblog's
+ *   activity id, objectUri the original's uri, targetAccountIds its author.
+ * - like: objectId is the favourite id. undo-like: activityUri, objectUri, targetAccountIds.
+ * - follow, accept-follow: objectId is the follow id. undo-follow, reject-follow: the row is gone,
+ *   so activityUri is the Follow's id and targetAccountIds the other party.
+ * - block: objectId is the block id. undo-block: activityUri and targetAccountIds.
+ * - update-actor: the actor's profile changed.
+ */
+export type FederateAction =
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'announce'
+  | 'undo-announce'
+  | 'like'
+  | 'undo-like'
+  | 'follow'
+  | 'undo-follow'
+  | 'accept-follow'
+  | 'reject-follow'
+  | 'block'
+  | 'undo-block'
+  | 'update-actor'
+
+export interface FederateMessage {
+  type: 'federate'
+  action: FederateAction
+  /** The local account acting. */
+  actorId: string
+  objectId?: string
+  activityUri?: string
+  objectUri?: string
+  targetAccountIds?: string[]
+}
+
+export type QueueMessage = ProbeMessage | NotificationMessage | FederateMessage
 
 export function isQueueMessage(value: unknown): value is QueueMessage {
   if (typeof value !== 'object' || value === null) return false
   const v = value as Record<string, unknown>
-  return v.type === 'probe' && typeof v.name === 'string' && typeof v.enqueuedAt === 'string'
+  switch (v.type) {
+    case 'probe':
+      return typeof v.name === 'string' && typeof v.enqueuedAt === 'string'
+    case 'notification':
+      return typeof v.notificationId === 'string'
+    case 'federate':
+      return typeof v.action === 'string' && typeof v.actorId === 'string'
+    default:
+      return false
+  }
 }
