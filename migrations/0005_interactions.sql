@@ -5,6 +5,29 @@
 -- NULL for remote statuses, whose source we never see.
 ALTER TABLE statuses ADD COLUMN text TEXT;
 
+-- What federation needs of a remote actor, refreshed from its document (fetched_at says when).
+ALTER TABLE accounts ADD COLUMN actor_type TEXT NOT NULL DEFAULT 'Person';
+ALTER TABLE accounts ADD COLUMN inbox_url TEXT;
+ALTER TABLE accounts ADD COLUMN shared_inbox_url TEXT;
+ALTER TABLE accounts ADD COLUMN outbox_url TEXT;
+ALTER TABLE accounts ADD COLUMN followers_url TEXT;
+ALTER TABLE accounts ADD COLUMN following_url TEXT;
+ALTER TABLE accounts ADD COLUMN featured_url TEXT;
+ALTER TABLE accounts ADD COLUMN key_id TEXT;
+ALTER TABLE accounts ADD COLUMN fetched_at TEXT;
+ALTER TABLE accounts ADD COLUMN moved_to_account_id TEXT REFERENCES accounts (id) ON DELETE SET NULL;
+CREATE INDEX accounts_key_id ON accounts (key_id) WHERE key_id IS NOT NULL;
+
+-- Delivery health per remote host: an instance that has failed for days is skipped until it answers again.
+CREATE TABLE peers (
+  domain TEXT PRIMARY KEY,
+  first_failure_at TEXT,
+  last_failure_at TEXT,
+  last_success_at TEXT,
+  failures INTEGER NOT NULL DEFAULT 0,
+  unreachable INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
 CREATE TABLE notifications (
   id TEXT PRIMARY KEY,
   -- The local account notified.

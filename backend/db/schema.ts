@@ -48,6 +48,28 @@ export interface AccountsTable {
   updated_at: Generated<Timestamp>
   /** SPKI PEM of a local account's signing key. */
   public_key_pem: string | null
+  /** ActivityPub actor type: Person, Service, Application, Group, Organization. */
+  actor_type: Generated<string>
+  inbox_url: string | null
+  shared_inbox_url: string | null
+  outbox_url: string | null
+  followers_url: string | null
+  following_url: string | null
+  featured_url: string | null
+  /** The publicKey id of a remote actor (its PEM is kept in public_key_pem). */
+  key_id: string | null
+  /** When a remote actor's document was last fetched. */
+  fetched_at: Timestamp | null
+  moved_to_account_id: string | null
+}
+
+export interface PeersTable {
+  domain: string
+  first_failure_at: Timestamp | null
+  last_failure_at: Timestamp | null
+  last_success_at: Timestamp | null
+  failures: Generated<number>
+  unreachable: Generated<number>
 }
 
 export type UserRole = 'admin' | 'user'
@@ -353,4 +375,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable
   markers: MarkersTable
   custom_emojis: CustomEmojisTable
+  peers: PeersTable
 }
