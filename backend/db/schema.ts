@@ -332,6 +332,22 @@ export interface CustomEmojisTable {
   updated_at: Generated<Timestamp>
 }
 
+export interface PushSubscriptionsTable {
+  id: Generated<number>
+  token_id: string
+  account_id: string
+  endpoint: string
+  p256dh: string
+  auth: string
+  standard: Generated<number>
+  /** JSON object: notification type -> boolean. */
+  alerts: Generated<string>
+  policy: Generated<'all' | 'followed' | 'follower' | 'none'>
+  access_token_sealed: string
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
 export interface InstanceCountersTable {
   name: 'local_accounts' | 'local_statuses' | 'known_domains'
   value: number
@@ -376,4 +392,5 @@ export interface Database {
   markers: MarkersTable
   custom_emojis: CustomEmojisTable
   peers: PeersTable
+  push_subscriptions: PushSubscriptionsTable
 }

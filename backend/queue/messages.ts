@@ -15,6 +15,13 @@ export interface NotificationMessage {
   notificationId: string
 }
 
+/** One Web Push for one subscription: sent, retried and dropped on its own. */
+export interface PushMessage {
+  type: 'push'
+  subscriptionId: number
+  notificationId: string
+}
+
 /**
  * A local action to federate. The consumer builds the activity from D1 and delivers it signed.
  * - create, update: objectId is the status id.
@@ -55,7 +62,7 @@ export interface FederateMessage {
   targetAccountIds?: string[]
 }
 
-export type QueueMessage = ProbeMessage | NotificationMessage | FederateMessage
+export type QueueMessage = ProbeMessage | NotificationMessage | PushMessage | FederateMessage
 
 export function isQueueMessage(value: unknown): value is QueueMessage {
   if (typeof value !== 'object' || value === null) return false
@@ -65,6 +72,8 @@ export function isQueueMessage(value: unknown): value is QueueMessage {
       return typeof v.name === 'string' && typeof v.enqueuedAt === 'string'
     case 'notification':
       return typeof v.notificationId === 'string'
+    case 'push':
+      return typeof v.subscriptionId === 'number' && typeof v.notificationId === 'string'
     case 'federate':
       return typeof v.action === 'string' && typeof v.actorId === 'string'
     default:
