@@ -33,3 +33,13 @@ export function htmlToPlainText(html: string): string {
     .replace(/<[^>]*>/g, '')
   return decodeEntities(text).trim()
 }
+
+/** Plain text as HTML paragraphs: blank lines separate paragraphs, single newlines become <br>. */
+export function plainTextToHtml(text: string): string {
+  return text
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('')
+}

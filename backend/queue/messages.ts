@@ -34,6 +34,8 @@ export interface PushMessage {
  *   so activityUri is the Follow's id and targetAccountIds the other party.
  * - block: objectId is the block id. undo-block: activityUri and targetAccountIds.
  * - update-actor: the actor's profile changed.
+ * - flag: objectId is a report id; the report goes to the reported account's server as a Flag,
+ *   sent by the instance actor so the reporter stays anonymous to the remote side.
  */
 export type FederateAction =
   | 'create'
@@ -50,6 +52,7 @@ export type FederateAction =
   | 'block'
   | 'undo-block'
   | 'update-actor'
+  | 'flag'
 
 export interface FederateMessage {
   type: 'federate'
