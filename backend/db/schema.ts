@@ -420,6 +420,53 @@ export interface ReportsTable {
   created_at: Generated<Timestamp>
 }
 
+export interface ListsTable {
+  id: string
+  account_id: string
+  title: string
+  replies_policy: Generated<'followed' | 'list' | 'none'>
+  exclusive: Generated<number>
+  created_at: Generated<Timestamp>
+}
+
+export interface ListAccountsTable {
+  list_id: string
+  account_id: string
+  created_at: Generated<Timestamp>
+}
+
+export interface ListFeedTable {
+  list_id: string
+  status_id: string
+  author_id: string
+}
+
+export type FilterContext = 'home' | 'notifications' | 'public' | 'thread' | 'account'
+
+export interface FiltersTable {
+  id: string
+  account_id: string
+  title: string
+  /** JSON array of FilterContext. */
+  context: string
+  filter_action: Generated<'warn' | 'hide' | 'blur'>
+  expires_at: Timestamp | null
+  created_at: Generated<Timestamp>
+}
+
+export interface FilterKeywordsTable {
+  id: string
+  filter_id: string
+  keyword: string
+  whole_word: Generated<number>
+}
+
+export interface FilterStatusesTable {
+  id: string
+  filter_id: string
+  status_id: string
+}
+
 export interface InstanceCountersTable {
   name: 'local_accounts' | 'local_statuses' | 'known_domains'
   value: number
@@ -474,4 +521,10 @@ export interface Database {
   featured_tags: FeaturedTagsTable
   account_domain_blocks: AccountDomainBlocksTable
   reports: ReportsTable
+  lists: ListsTable
+  list_accounts: ListAccountsTable
+  list_feed: ListFeedTable
+  filters: FiltersTable
+  filter_keywords: FilterKeywordsTable
+  filter_statuses: FilterStatusesTable
 }

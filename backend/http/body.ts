@@ -42,7 +42,7 @@ export async function readJsonObject(request: Request, maxBytes = MAX_JSON_BYTES
 
 /**
  * Turns form fields into params, folding Rails-style names the way Mastodon reads them:
- * `a[]` is a list, `a[b]` a nested object.
+ * `a[]` is a list, `a[b]` a nested object, `a[][b]` a list of objects.
  */
 export function formToParams(form: Iterable<[string, FormValue]>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
@@ -66,10 +66,20 @@ function assign(target: Record<string, unknown>, path: string[], value: FormValu
     target[key] = value
     return
   }
-  if (rest.length === 1 && rest[0] === '') {
+  if (rest[0] === '') {
     const list = Array.isArray(target[key]) ? (target[key] as unknown[]) : []
-    list.push(value)
     target[key] = list
+    if (rest.length === 1) {
+      list.push(value)
+      return
+    }
+    // `a[][k]=1&a[][j]=2&a[][k]=3`: Rails starts a new hash when the key is already in the last one.
+    const last = list[list.length - 1]
+    const field = rest[1] ?? ''
+    const open = typeof last === 'object' && last !== null && !Array.isArray(last) && !(field in last) ? (last as Record<string, unknown>) : null
+    const entry = open ?? {}
+    if (open === null) list.push(entry)
+    assign(entry, rest.slice(1), value)
     return
   }
   const child = target[key]

@@ -4,7 +4,7 @@ import type { StatusRow } from '../mastodon/status'
 import { lowerBound, newestFirst, readsAscending, type PageRequest } from './page'
 
 /** Keyset conditions and order for a column of ids, applied as raw SQL so any table can share them. */
-function keyset(column: string, page: PageRequest): { where: Expression<SqlBool>; order: 'asc' | 'desc' } {
+export function keyset(column: string, page: PageRequest): { where: Expression<SqlBool>; order: 'asc' | 'desc' } {
   const ref = sql.ref(column)
   const parts = [sql<SqlBool>`1 = 1`]
   if (page.maxId !== null) parts.push(sql<SqlBool>`${ref} < ${page.maxId}`)

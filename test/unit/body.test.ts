@@ -14,6 +14,13 @@ describe('request bodies', () => {
     })
   })
 
+  it('fold a[][k] into a list of objects, starting a new one when a key repeats', () => {
+    const params = formToParams(
+      new URLSearchParams('keywords_attributes[][keyword]=cat&keywords_attributes[][whole_word]=true&keywords_attributes[][keyword]=dog&keywords_attributes[][id]=7'),
+    )
+    expect(params).toEqual({ keywords_attributes: [{ keyword: 'cat', whole_word: 'true' }, { keyword: 'dog', id: '7' }] })
+  })
+
   it('ignore prototype-polluting names', () => {
     const params = formToParams(new URLSearchParams('__proto__[x]=1&a[constructor][y]=2'))
     expect(({} as Record<string, unknown>).x).toBeUndefined()

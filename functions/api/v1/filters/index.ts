@@ -1,0 +1,15 @@
+import { requireUser } from '../../../../backend/auth/authenticate'
+import { createV1Filter, loadFilters, v1Filters } from '../../../../backend/filters/filters'
+import { readParams } from '../../../../backend/http/body'
+import { route } from '../../../../backend/http/route'
+
+export const onRequest = route({
+  GET: async (ctx) => {
+    const user = await requireUser(ctx, 'read:filters')
+    return Response.json(v1Filters(await loadFilters(ctx.data.db, user.accountId)))
+  },
+  POST: async (ctx) => {
+    const user = await requireUser(ctx, 'write:filters')
+    return Response.json(await createV1Filter(ctx.env, ctx.data.db, user.accountId, await readParams(ctx.request)))
+  },
+})

@@ -1,0 +1,20 @@
+import { requireUser } from '../../../../backend/auth/authenticate'
+import { deleteFilter, oneFilter, updateFilter } from '../../../../backend/filters/filters'
+import { readParams } from '../../../../backend/http/body'
+import { route } from '../../../../backend/http/route'
+
+export const onRequest = route<'id'>({
+  GET: async (ctx) => {
+    const user = await requireUser(ctx, 'read:filters')
+    return Response.json(await oneFilter(ctx.data.db, user.accountId, String(ctx.params.id)))
+  },
+  PUT: async (ctx) => {
+    const user = await requireUser(ctx, 'write:filters')
+    return Response.json(await updateFilter(ctx.env, ctx.data.db, user.accountId, String(ctx.params.id), await readParams(ctx.request)))
+  },
+  DELETE: async (ctx) => {
+    const user = await requireUser(ctx, 'write:filters')
+    await deleteFilter(ctx.data.db, user.accountId, String(ctx.params.id))
+    return Response.json({})
+  },
+})

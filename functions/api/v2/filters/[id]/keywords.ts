@@ -1,0 +1,15 @@
+import { requireUser } from '../../../../../backend/auth/authenticate'
+import { addKeyword, oneFilter } from '../../../../../backend/filters/filters'
+import { readParams } from '../../../../../backend/http/body'
+import { route } from '../../../../../backend/http/route'
+
+export const onRequest = route<'id'>({
+  GET: async (ctx) => {
+    const user = await requireUser(ctx, 'read:filters')
+    return Response.json((await oneFilter(ctx.data.db, user.accountId, String(ctx.params.id))).keywords)
+  },
+  POST: async (ctx) => {
+    const user = await requireUser(ctx, 'write:filters')
+    return Response.json(await addKeyword(ctx.data.db, user.accountId, String(ctx.params.id), await readParams(ctx.request)))
+  },
+})
