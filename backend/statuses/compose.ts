@@ -5,6 +5,7 @@ import { unprocessable } from '../http/errors'
 import { LIMITS } from '../instance/limits'
 import { parseText, renderText, type ParsedMention } from '../federation/content'
 import { profileUrl } from '../mastodon/account'
+import type { NewNotification } from '../notifications/create'
 import { languageCode, optionalBoolean, optionalIdList, optionalString } from './params'
 import { inList, prepared } from './sql'
 
@@ -158,4 +159,9 @@ export function contentStatements(d1: D1Database, db: Db, statusId: string, cont
     )
   })
   return out
+}
+
+/** `mention` notifications for the local accounts a status mentions; the key makes a re-mention (an edit) notify once. */
+export function mentionNotifications(content: Content, fromAccountId: string, statusId: string): NewNotification[] {
+  return content.mentions.filter((m) => m.domain === '').map((m) => ({ accountId: m.id, fromAccountId, type: 'mention', statusId, key: `mention:${statusId}` }))
 }

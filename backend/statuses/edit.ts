@@ -2,7 +2,7 @@ import { newId, timeOfId } from '../ids'
 import { unprocessable } from '../http/errors'
 import { notificationsCommitted, notificationStatements, type NewNotification } from '../notifications/create'
 import type { MastodonStatus } from '../mastodon/status'
-import { contentStatements, prepareContent, readDraft, type Draft, type MediaAttributes } from './compose'
+import { contentStatements, mentionNotifications, prepareContent, readDraft, type Draft, type MediaAttributes } from './compose'
 import { federate } from './federate'
 import { languageCode } from './params'
 import { authorOf, render } from './post'
@@ -93,7 +93,7 @@ export async function editStatus(w: Writer, accountId: string, id: string, param
     .execute()
   const notify: NewNotification[] = [
     ...rebloggers.map((r): NewNotification => ({ accountId: r.account_id, fromAccountId: accountId, type: 'update', statusId: id, key: `update:${id}:${editedAt}` })),
-    ...content.mentions.filter((m) => m.domain === '').map((m): NewNotification => ({ accountId: m.id, fromAccountId: accountId, type: 'mention', statusId: id, key: `mention:${id}` })),
+    ...mentionNotifications(content, accountId, id),
   ]
   const notifications = notificationStatements(w.d1, notify)
   statements.push(...notifications.statements)

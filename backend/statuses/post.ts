@@ -1,10 +1,10 @@
 import type { Db } from '../db/client'
 import { newId, timeOfId } from '../ids'
 import { HttpError, unprocessable } from '../http/errors'
-import { notificationsCommitted, notificationStatements, type NewNotification } from '../notifications/create'
+import { notificationsCommitted, notificationStatements } from '../notifications/create'
 import { fanOutStatement } from '../timelines/queries'
 import { loadStatuses, type MastodonStatus, type StatusRow } from '../mastodon/status'
-import { contentStatements, prepareContent, readDraft } from './compose'
+import { contentStatements, mentionNotifications, prepareContent, readDraft } from './compose'
 import { federate } from './federate'
 import { optionalString } from './params'
 import { prepared } from './sql'
@@ -96,9 +96,7 @@ export async function postStatus(w: Writer, accountId: string, params: Record<st
   if (idempotencyKey !== null) statements.push(prepared(w.d1, w.db.insertInto('idempotency_keys').values({ account_id: accountId, key: idempotencyKey, status_id: id })))
   statements.push(fanOutStatement(w.d1, id))
 
-  const notify: NewNotification[] = content.mentions
-    .filter((m) => m.domain === '')
-    .map((m) => ({ accountId: m.id, fromAccountId: accountId, type: 'mention', statusId: id, key: `mention:${id}` }))
+  const notify = mentionNotifications(content, accountId, id)
   if (visibility !== 'direct') {
     // People who asked to be told when this account posts (follows.notify), local ones only.
     const subscribers = await w.db

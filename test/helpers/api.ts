@@ -35,3 +35,26 @@ export async function rowCounts(db: D1Database): Promise<Record<string, number>>
   out.attached_media = attached?.n ?? 0
   return out
 }
+
+export interface Person {
+  id: string
+  token: string
+  api: Api
+}
+
+/**
+ * The people most status tests need: alice, the instance's first (admin) user, and others
+ * registered through the API, each with a token for `read write follow`.
+ */
+export async function people<N extends string[]>(stack: Stack, ...others: N): Promise<{ alice: Person; others: { [K in keyof N]: Person }; anon: Api }> {
+  const { userToken, registeredUserToken } = await import('./auth')
+  const a = await userToken(stack, 'alice', 'read write follow')
+  const alice = { token: a.token, api: apiClient(stack, a.token), id: '' }
+  alice.id = (await alice.api('GET', '/api/v1/accounts/verify_credentials')).body.id
+  const rest: Person[] = []
+  for (const name of others) {
+    const r = await registeredUserToken(stack, name)
+    rest.push({ id: r.accountId, token: r.token, api: apiClient(stack, r.token) })
+  }
+  return { alice, others: rest as { [K in keyof N]: Person }, anon: apiClient(stack) }
+}

@@ -1,7 +1,6 @@
 import { startStack, type Stack } from '../helpers/stack'
 import { mastodonValidator, schemaErrors } from '../helpers/schemas'
-import { registeredUserToken, userToken } from '../helpers/auth'
-import { apiClient, rowCounts, type Api } from '../helpers/api'
+import { people, rowCounts, type Api } from '../helpers/api'
 
 let stack: Stack
 let alice: Api
@@ -17,16 +16,14 @@ const notificationCount = async (accountId: string, type: string) =>
 
 beforeAll(async () => {
   stack = await startStack()
-  const a = await userToken(stack, 'alice', 'read write follow')
-  alice = apiClient(stack, a.token)
-  aliceId = (await alice('GET', '/api/v1/accounts/verify_credentials')).body.id
-  const b = await registeredUserToken(stack, 'bob')
-  bob = apiClient(stack, b.token)
-  bobId = b.accountId
-  const c = await registeredUserToken(stack, 'carol')
-  carol = apiClient(stack, c.token)
-  carolId = c.accountId
-  anon = apiClient(stack)
+  const team = await people(stack, 'bob', 'carol')
+  alice = team.alice.api
+  aliceId = team.alice.id
+  bob = team.others[0].api
+  bobId = team.others[0].id
+  carol = team.others[1].api
+  carolId = team.others[1].id
+  anon = team.anon
   // carol follows bob, so bob's reblogs reach her home timeline.
   await stack.db.prepare("INSERT INTO follows (id, account_id, target_account_id) VALUES ('9001', ?, ?)").bind(carolId, bobId).run()
 })

@@ -1,6 +1,5 @@
 import { startStack, type Stack } from '../helpers/stack'
-import { userToken } from '../helpers/auth'
-import { apiClient, type Api } from '../helpers/api'
+import { people, type Api } from '../helpers/api'
 
 // What posting and reading with viewer flags cost in D1 rows: posting grows with the author's local
 // followers (the fan-out), never with the statuses stored; a page with flags stays within 5 × limit.
@@ -14,9 +13,9 @@ const rows = (h: Headers) => Number(h.get('x-herd-d1-rows-read'))
 
 beforeAll(async () => {
   stack = await startStack()
-  const a = await userToken(stack, 'alice', 'read write follow')
-  alice = apiClient(stack, a.token)
-  aliceId = (await alice('GET', '/api/v1/accounts/verify_credentials')).body.id
+  const { alice: me } = await people(stack)
+  alice = me.api
+  aliceId = me.id
 })
 afterAll(async () => {
   await stack.dispose()

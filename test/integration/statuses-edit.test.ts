@@ -1,7 +1,6 @@
 import { startStack, type Stack } from '../helpers/stack'
 import { mastodonValidator, schemaErrors } from '../helpers/schemas'
-import { registeredUserToken, userToken } from '../helpers/auth'
-import { apiClient, rowCounts, type Api } from '../helpers/api'
+import { people, rowCounts, type Api } from '../helpers/api'
 
 let stack: Stack
 let alice: Api
@@ -13,13 +12,12 @@ const valid = (schema: string, body: unknown) => expect(schemaErrors(mastodonVal
 
 beforeAll(async () => {
   stack = await startStack()
-  const a = await userToken(stack, 'alice', 'read write follow')
-  alice = apiClient(stack, a.token)
-  aliceId = (await alice('GET', '/api/v1/accounts/verify_credentials')).body.id
-  const b = await registeredUserToken(stack, 'bob')
-  bob = apiClient(stack, b.token)
-  bobId = b.accountId
-  anon = apiClient(stack)
+  const team = await people(stack, 'bob')
+  alice = team.alice.api
+  aliceId = team.alice.id
+  bob = team.others[0].api
+  bobId = team.others[0].id
+  anon = team.anon
   await stack.db
     .prepare("INSERT INTO media_attachments (id, account_id, type, r2_key, content_type, width, height) VALUES ('8001', ?1, 'image', 'a/1.png', 'image/png', 10, 20), ('8002', ?1, 'image', 'a/2.png', 'image/png', 10, 20), ('8003', ?1, 'image', 'a/3.png', 'image/png', 10, 20)")
     .bind(aliceId)

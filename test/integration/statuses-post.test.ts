@@ -1,7 +1,7 @@
 import { startStack, type Stack } from '../helpers/stack'
 import { mastodonValidator, schemaErrors } from '../helpers/schemas'
-import { registeredUserToken, userToken } from '../helpers/auth'
-import { apiClient, rowCounts, type Api } from '../helpers/api'
+import { apiClient, people, rowCounts, type Api } from '../helpers/api'
+import { registeredUserToken } from '../helpers/auth'
 
 let stack: Stack
 let alice: Api
@@ -17,18 +17,16 @@ const valid = (body: unknown) => expect(schemaErrors(mastodonValidator('Status')
 
 beforeAll(async () => {
   stack = await startStack()
-  const a = await userToken(stack, 'alice', 'read write follow')
-  aliceToken = a.token
-  alice = apiClient(stack, a.token)
-  aliceId = (await alice('GET', '/api/v1/accounts/verify_credentials')).body.id
-  const b = await registeredUserToken(stack, 'bob')
-  bob = apiClient(stack, b.token)
-  bobId = b.accountId
-  const c = await registeredUserToken(stack, 'carol')
-  carolToken = c.token
-  carol = apiClient(stack, c.token)
-  carolId = c.accountId
-  anon = apiClient(stack)
+  const team = await people(stack, 'bob', 'carol')
+  alice = team.alice.api
+  aliceId = team.alice.id
+  aliceToken = team.alice.token
+  bob = team.others[0].api
+  bobId = team.others[0].id
+  carol = team.others[1].api
+  carolId = team.others[1].id
+  carolToken = team.others[1].token
+  anon = team.anon
   // bob follows alice (and asked to be notified of her posts); a remote account is known.
   await stack.db.batch([
     stack.db.prepare("INSERT INTO follows (id, account_id, target_account_id, notify) VALUES ('9001', ?, ?, 1)").bind(bobId, aliceId),
