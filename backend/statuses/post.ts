@@ -33,9 +33,18 @@ export async function authorOf(db: Db, accountId: string) {
   return author
 }
 
-async function idempotentStatus(db: Db, accountId: string, key: string | null): Promise<string | null> {
+/** How long a client's Idempotency-Key is honoured, as in Mastodon. */
+const IDEMPOTENCY_MS = 3600_000
+
+async function idempotentStatus(db: Db, accountId: string, key: string | null, now: number): Promise<string | null> {
   if (key === null) return null
-  const row = await db.selectFrom('idempotency_keys').select('status_id').where('account_id', '=', accountId).where('key', '=', key).executeTakeFirst()
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select('status_id')
+    .where('account_id', '=', accountId)
+    .where('key', '=', key)
+    .where('created_at', '>', new Date(now - IDEMPOTENCY_MS).toISOString())
+    .executeTakeFirst()
   return row?.status_id ?? null
 }
 
@@ -52,7 +61,8 @@ export async function render(w: Writer, id: string, viewerId: string): Promise<M
  */
 export async function postStatus(w: Writer, accountId: string, params: Record<string, unknown>, idempotencyKey: string | null): Promise<MastodonStatus> {
   if (idempotencyKey !== null && idempotencyKey.length > 255) throw unprocessable('Idempotency-Key is too long')
-  const earlier = await idempotentStatus(w.db, accountId, idempotencyKey)
+  const now = Date.now()
+  const earlier = await idempotentStatus(w.db, accountId, idempotencyKey, now)
   if (earlier !== null) return render(w, earlier, accountId)
   if (params.poll !== undefined) throw unprocessable('Polls are not supported on this server')
   if (params.scheduled_at !== undefined && params.scheduled_at !== null && params.scheduled_at !== '') throw unprocessable('Scheduled posts are not supported on this server')
@@ -64,7 +74,7 @@ export async function postStatus(w: Writer, accountId: string, params: Record<st
   const replyTo = replyToId === null ? null : await visibleStatus(w.db, accountId, replyToId)
   const content = await prepareContent(w.db, draft, author, w.site)
 
-  const id = newId()
+  const id = newId(now)
   const createdAt = new Date(timeOfId(id)).toISOString()
   const visibility = visibilityParam ?? author.privacy
   const uri = `${w.site.origin}/users/${author.username}/statuses/${id}`
@@ -93,7 +103,13 @@ export async function postStatus(w: Writer, accountId: string, params: Record<st
     ),
     ...contentStatements(w.d1, w.db, id, content),
   ]
-  if (idempotencyKey !== null) statements.push(prepared(w.d1, w.db.insertInto('idempotency_keys').values({ account_id: accountId, key: idempotencyKey, status_id: id })))
+  if (idempotencyKey !== null) {
+    // An expired key may be used again; a live one makes the plain insert fail, and the batch with it.
+    statements.push(
+      prepared(w.d1, w.db.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', idempotencyKey).where('created_at', '<=', new Date(now - IDEMPOTENCY_MS).toISOString())),
+      prepared(w.d1, w.db.insertInto('idempotency_keys').values({ account_id: accountId, key: idempotencyKey, status_id: id, created_at: new Date(now).toISOString() })),
+    )
+  }
   statements.push(fanOutStatement(w.d1, id))
 
   const notify = mentionNotifications(content, accountId, id)
@@ -117,7 +133,7 @@ export async function postStatus(w: Writer, accountId: string, params: Record<st
     await w.d1.batch(statements)
   } catch (err) {
     // The same key sent twice at once: the other request stored its status first.
-    const winner = await idempotentStatus(w.db, accountId, idempotencyKey)
+    const winner = await idempotentStatus(w.db, accountId, idempotencyKey, now)
     if (winner !== null) return render(w, winner, accountId)
     throw err
   }

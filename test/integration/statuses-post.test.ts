@@ -153,6 +153,15 @@ describe('POST /api/v1/statuses', () => {
     // Another account with the same key posts its own.
     const other = await bob('POST', '/api/v1/statuses', { status: 'once' }, { 'Idempotency-Key': 'k-1' })
     expect(other.body.id).not.toBe(first.body.id)
+    // Sent twice at once: one status.
+    const [x, y] = await Promise.all([1, 2].map(() => alice('POST', '/api/v1/statuses', { status: 'racing' }, { 'Idempotency-Key': 'k-race' })))
+    expect([x?.status, y?.status]).toEqual([200, 200])
+    expect(x?.body.id).toBe(y?.body.id)
+    // After an hour the key may be used again, as in Mastodon.
+    await stack.db.prepare("UPDATE idempotency_keys SET created_at = '2020-01-01T00:00:00.000Z' WHERE key = 'k-1' AND account_id = ?").bind(aliceId).run()
+    const later = await alice('POST', '/api/v1/statuses', { status: 'once more' }, { 'Idempotency-Key': 'k-1' })
+    expect(later.status).toBe(200)
+    expect(later.body.id).not.toBe(first.body.id)
   })
 
   it('needs a signed-in person with write:statuses', async () => {
