@@ -1,5 +1,6 @@
 import { renderStatusRows, type MastodonStatus } from '../mastodon/status'
 import { notFound } from '../http/errors'
+import { statusActivityUri } from '../federation/activity-ids'
 import { federate } from './federate'
 import { ownStatus } from './visibility'
 import type { Writer } from './writer'
@@ -21,7 +22,15 @@ export async function deleteStatus(w: Writer, accountId: string, id: string, del
     w.d1.prepare('DELETE FROM statuses WHERE id = ?1 AND account_id = ?2').bind(id, accountId),
   ]
   await w.d1.batch(statements)
-  await federate(w.env, { action: 'delete', actorId: accountId, objectUri: row.uri, targetAccountIds: mentioned.map((m) => m.account_id) })
+  if (row.reblog_of_id === null) {
+    await federate(w.env, { action: 'delete', actorId: accountId, objectUri: row.uri, targetAccountIds: mentioned.map((m) => m.account_id) })
+  } else {
+    // Deleting one's reblog is undoing it, as /unreblog does.
+    const original = await w.db.selectFrom('statuses').select(['uri', 'account_id']).where('id', '=', row.reblog_of_id).executeTakeFirst()
+    if (original) {
+      await federate(w.env, { action: 'undo-announce', actorId: accountId, activityUri: statusActivityUri(row.uri), objectUri: original.uri, targetAccountIds: [original.account_id] })
+    }
+  }
   // The source for redrafting; the counts are as they were before the delete, as Mastodon answers.
   return { ...rendered, text: row.text ?? '' }
 }

@@ -118,6 +118,15 @@ describe('DELETE /api/v1/statuses/:id', () => {
     expect(await stack.db.prepare("SELECT id FROM media_attachments WHERE id = '8001'").first()).toBeNull()
   })
 
+  it('deletes a reblog like an unreblog', async () => {
+    const post = await alice('POST', '/api/v1/statuses', { status: 'boost then regret' })
+    const boost = await bob('POST', `/api/v1/statuses/${post.body.id}/reblog`)
+    const del = await bob('DELETE', `/api/v1/statuses/${boost.body.id}`)
+    expect(del.status).toBe(200)
+    expect((await alice('GET', `/api/v1/statuses/${post.body.id}`)).body.reblogs_count).toBe(0)
+    expect((await bob('GET', `/api/v1/statuses/${post.body.id}`)).body.reblogged).toBe(false)
+  })
+
   it("refuses others' statuses and unknown ids, changing nothing", async () => {
     const post = await alice('POST', '/api/v1/statuses', { status: 'keep' })
     const before = await rowCounts(stack.db)
