@@ -2,11 +2,12 @@ import type { Selectable } from 'kysely'
 import type { Db } from '../db/client'
 import type { StatusesTable } from '../db/schema'
 import { acctOf, profileUrl, renderAccount, type AccountRow, type MastodonAccount } from './account'
+import { noFlags, viewerFlags, type ViewerFlags } from '../statuses/viewer-flags'
 
 export type StatusRow = Selectable<StatusesTable>
 
 /** The shapes of the snapshots that triggers keep on each status row (migrations/0004). */
-interface MediaSnapshot {
+export interface MediaSnapshot {
   id: string
   type: 'image' | 'gifv' | 'video' | 'audio' | 'unknown'
   r2_key: string | null
@@ -26,7 +27,7 @@ interface MentionSnapshot {
   uri: string
 }
 
-function snapshot<T>(json: string): T[] {
+export function snapshot<T>(json: string): T[] {
   try {
     const value: unknown = JSON.parse(json)
     return Array.isArray(value) ? (value as T[]) : []
@@ -65,7 +66,7 @@ export function statusUrl(row: Pick<StatusRow, 'id' | 'url' | 'uri' | 'local'>, 
   return row.local === 1 ? `${origin}/@${author.username}/${row.id}` : (row.url ?? row.uri)
 }
 
-function renderMedia(m: MediaSnapshot, origin: string) {
+export function renderMedia(m: MediaSnapshot, origin: string) {
   const url = m.r2_key !== null ? `${origin}/media/${m.r2_key}` : (m.remote_url ?? '')
   const original =
     m.width !== null && m.height !== null
@@ -86,6 +87,8 @@ function renderMedia(m: MediaSnapshot, origin: string) {
 interface Related {
   accounts: Map<string, AccountRow>
   originals: Map<string, StatusRow>
+  viewerId: string | null
+  flags: ViewerFlags
 }
 
 /**
@@ -93,7 +96,7 @@ interface Related {
  * three queries at most (statuses, reblogged originals, authors); media, tags and mentions come
  * from snapshots on the status row.
  */
-export async function loadStatuses(db: Db, ids: string[], origin: string): Promise<MastodonStatus[]> {
+export async function loadStatuses(db: Db, ids: string[], origin: string, viewerId: string | null = null): Promise<MastodonStatus[]> {
   if (ids.length === 0) return []
   const rows = await byIds(ids, (c) => db.selectFrom('statuses').selectAll().where('id', 'in', c).execute())
   const byId = new Map(rows.map((r) => [r.id, r]))
@@ -101,22 +104,39 @@ export async function loadStatuses(db: Db, ids: string[], origin: string): Promi
     db,
     ids.map((id) => byId.get(id)).filter((r): r is StatusRow => r !== undefined),
     origin,
+    viewerId,
   )
 }
 
-/** Renders status rows already read (for example by a timeline's index scan), in their order. */
-export async function renderStatusRows(db: Db, rows: StatusRow[], origin: string): Promise<MastodonStatus[]> {
+/**
+ * Renders status rows already read (for example by a timeline's index scan), in their order. With a
+ * signed-in viewer, adds their flags (favourited, reblogged…) at one more query for the page.
+ */
+export async function renderStatusRows(db: Db, rows: StatusRow[], origin: string, viewerId: string | null = null): Promise<MastodonStatus[]> {
   if (rows.length === 0) return []
   const originalIds = rows.map((r) => r.reblog_of_id).filter((id): id is string => id !== null)
   const originals = await byIds(originalIds, (c) => db.selectFrom('statuses').selectAll().where('id', 'in', c).execute())
   const all = [...rows, ...originals]
-  const accounts = await byIds(
-    all.map((r) => r.account_id),
-    (c) => db.selectFrom('accounts').selectAll().where('id', 'in', c).execute(),
-  )
+  const [accounts, flags] = await Promise.all([
+    byIds(
+      all.map((r) => r.account_id),
+      (c) => db.selectFrom('accounts').selectAll().where('id', 'in', c).execute(),
+    ),
+    // Flags belong to what is shown: a reblog's original (favouriting a reblog favourites its original).
+    viewerId === null
+      ? noFlags()
+      : viewerFlags(
+          db,
+          viewerId,
+          rows.filter((r) => r.reblog_of_id === null).map((r) => r.id),
+          originals.map((o) => o.id),
+        ),
+  ])
   const related: Related = {
     accounts: new Map(accounts.map((a) => [a.id, a])),
     originals: new Map(originals.map((o) => [o.id, o])),
+    viewerId,
+    flags,
   }
   const out: MastodonStatus[] = []
   for (const row of rows) {
@@ -150,6 +170,32 @@ export interface MastodonStatus {
   tags: Array<{ name: string; url: string }>
   card: null
   poll: null
+  favourited?: boolean
+  reblogged?: boolean
+  bookmarked?: boolean
+  muted?: boolean
+  pinned?: boolean
+  /** The source text, only in the answer to a delete (for redrafting). */
+  text?: string
+}
+
+/** A reblog shows only what its original allows: public posts, or a self-boost of one's own followers-only post. */
+function reblogShown(reblog: StatusRow, original: StatusRow): boolean {
+  if (visibleToPublic(original)) return true
+  return original.visibility === 'private' && original.account_id === reblog.account_id
+}
+
+function flagsFor(row: StatusRow, related: Related) {
+  if (related.viewerId === null) return {}
+  const f = related.flags
+  return {
+    favourited: f.favourited.has(row.id),
+    reblogged: f.reblogged.has(row.id),
+    bookmarked: f.bookmarked.has(row.id),
+    muted: f.muted.has(row.id),
+    // Mastodon only says whether one's own statuses are pinned.
+    ...(row.account_id === related.viewerId ? { pinned: f.pinned.has(row.id) } : {}),
+  }
 }
 
 function renderStatus(row: StatusRow, related: Related, origin: string): MastodonStatus | null {
@@ -159,8 +205,8 @@ function renderStatus(row: StatusRow, related: Related, origin: string): Mastodo
   if (row.reblog_of_id !== null) {
     const original = related.originals.get(row.reblog_of_id)
     reblog = original ? renderStatus(original, related, origin) : null
-    // A reblog of something gone, or not public, is not shown at all.
-    if (reblog === null || (original && !visibleToPublic(original))) return null
+    // A reblog of something gone, or not shareable, is not shown at all.
+    if (reblog === null || (original && !reblogShown(row, original))) return null
   }
   return {
     id: row.id,
@@ -186,5 +232,6 @@ function renderStatus(row: StatusRow, related: Related, origin: string): Mastodo
     tags: snapshot<string>(row.tags_json).map((name) => ({ name: name.toLowerCase(), url: `${origin}/tags/${encodeURIComponent(name.toLowerCase())}` })),
     card: null,
     poll: null,
+    ...flagsFor(row, related),
   }
 }

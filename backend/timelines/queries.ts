@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely'
+import { CompiledQuery, sql, type Expression, type SqlBool } from 'kysely'
 import type { Db } from '../db/client'
 import type { StatusRow } from '../mastodon/status'
 import { lowerBound, newestFirst, readsAscending, type PageRequest } from './page'
@@ -62,25 +62,51 @@ export async function homeTimelineRows(db: Db, accountId: string, page: PageRequ
   return newestFirst(page, rows)
 }
 
+/** Whether local account `reader` blocks or mutes `author` (both columns of the enclosing query). */
+const SHUNNED = (reader: string, author: string) => `(
+       EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = ${reader} AND b.target_account_id = ${author})
+    OR EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = ${reader} AND m.target_account_id = ${author}
+                 AND (m.expires_at IS NULL OR m.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))))`
+
 /**
- * Puts a new post (or reblog) into the home timelines of its author, if local, and of the author's
- * local followers, in one statement whose cost is the number of local followers. Idempotent.
+ * Fan-out on write, one statement whose cost is the number of local readers: the author's local
+ * followers (for public, unlisted and followers-only posts, and reblogs when they show reblogs),
+ * the local accounts a direct post mentions, and the author, if local. Readers who block or mute
+ * the author (or, for a reblog, the original's author) are skipped. Idempotent.
  */
+const FAN_OUT_SQL = `
+  INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
+  SELECT f.account_id, s.id, s.account_id
+    FROM statuses s
+    JOIN follows f ON f.target_account_id = s.account_id AND f.state = 'accepted'
+    JOIN accounts a ON a.id = f.account_id AND a.domain = ''
+    LEFT JOIN statuses o ON o.id = s.reblog_of_id
+   WHERE s.id = ?1
+     AND s.visibility IN ('public', 'unlisted', 'private')
+     AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)
+     AND NOT ${SHUNNED('f.account_id', 's.account_id')}
+     AND (o.id IS NULL OR NOT ${SHUNNED('f.account_id', 'o.account_id')})
+  UNION ALL
+  SELECT sm.account_id, s.id, s.account_id
+    FROM statuses s
+    JOIN status_mentions sm ON sm.status_id = s.id
+    JOIN accounts a ON a.id = sm.account_id AND a.domain = ''
+   WHERE s.id = ?1 AND s.visibility = 'direct'
+     AND NOT ${SHUNNED('sm.account_id', 's.account_id')}
+  UNION ALL
+  SELECT s.account_id, s.id, s.account_id
+    FROM statuses s JOIN accounts a ON a.id = s.account_id AND a.domain = ''
+   WHERE s.id = ?1
+`
+
+/** The fan-out as a statement, for the batch that stores the status (read-your-writes in the request). */
+export function fanOutStatement(d1: D1Database, statusId: string): D1PreparedStatement {
+  return d1.prepare(FAN_OUT_SQL).bind(statusId)
+}
+
+/** Puts a new post (or reblog) into the home timelines allowed to see it (see FAN_OUT_SQL). */
 export async function fanOutToHomeFeeds(db: Db, statusId: string): Promise<void> {
-  await sql`
-    INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
-    SELECT f.account_id, s.id, s.account_id
-      FROM statuses s
-      JOIN follows f ON f.target_account_id = s.account_id AND f.state = 'accepted'
-      JOIN accounts a ON a.id = f.account_id AND a.domain = ''
-     WHERE s.id = ${statusId}
-       AND s.visibility IN ('public', 'unlisted', 'private')
-       AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)
-    UNION ALL
-    SELECT s.account_id, s.id, s.account_id
-      FROM statuses s JOIN accounts a ON a.id = s.account_id AND a.domain = ''
-     WHERE s.id = ${statusId}
-  `.execute(db)
+  await db.executeQuery(CompiledQuery.raw(FAN_OUT_SQL, [statusId]))
 }
 
 /** After a follow is accepted: the newest posts of the followed account join the follower's home. */
@@ -179,4 +205,22 @@ export async function descendantIds(db: Db, statusId: string): Promise<string[]>
     SELECT id FROM down WHERE depth > 0 ORDER BY path
   `.execute(db)
   return rows.map((r) => r.id)
+}
+
+/**
+ * An account's pinned posts, most recently pinned first. They are few (LIMITS.accounts.maxPinnedStatuses),
+ * so they come as one page: asking for a page past it gives nothing.
+ */
+export async function pinnedStatusRows(db: Db, accountId: string, visibilities: AccountStatusesOptions['visibilities'], page: PageRequest): Promise<StatusRow[]> {
+  if (page.maxId !== null || page.minId !== null || page.sinceId !== null) return []
+  return db
+    .selectFrom('status_pins')
+    .innerJoin('statuses', 'statuses.id', 'status_pins.status_id')
+    .selectAll('statuses')
+    .where('status_pins.account_id', '=', accountId)
+    .where('statuses.account_id', '=', accountId)
+    .where('statuses.visibility', 'in', visibilities)
+    .orderBy('status_pins.created_at', 'desc')
+    .limit(page.limit)
+    .execute()
 }

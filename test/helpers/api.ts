@@ -1,0 +1,60 @@
+import type { Stack } from './stack'
+
+export interface ApiResult {
+  status: number
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any
+  headers: Headers
+}
+
+/** A Mastodon API client for tests: JSON in, JSON out, with an optional bearer token. */
+export function apiClient(stack: Stack, token?: string) {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult> => {
+    const res = await stack.fetch(path, {
+      method,
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown), headers: res.headers }
+  }
+}
+
+export type Api = ReturnType<typeof apiClient>
+
+/** Row counts of the tables a status write touches, to prove that a refused request changed nothing. */
+export async function rowCounts(db: D1Database): Promise<Record<string, number>> {
+  const tables = ['statuses', 'status_mentions', 'status_tags', 'tags', 'home_feed', 'notifications', 'idempotency_keys', 'favourites', 'bookmarks', 'status_pins', 'status_mutes', 'status_edits']
+  const out: Record<string, number> = {}
+  for (const t of tables) out[t] = (await db.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>())?.n ?? 0
+  const attached = await db.prepare('SELECT count(*) AS n FROM media_attachments WHERE status_id IS NOT NULL').first<{ n: number }>()
+  out.attached_media = attached?.n ?? 0
+  return out
+}
+
+export interface Person {
+  id: string
+  token: string
+  api: Api
+}
+
+/**
+ * The people most status tests need: alice, the instance's first (admin) user, and others
+ * registered through the API, each with a token for `read write follow`.
+ */
+export async function people<N extends string[]>(stack: Stack, ...others: N): Promise<{ alice: Person; others: { [K in keyof N]: Person }; anon: Api }> {
+  const { userToken, registeredUserToken } = await import('./auth')
+  const a = await userToken(stack, 'alice', 'read write follow')
+  const alice = { token: a.token, api: apiClient(stack, a.token), id: '' }
+  alice.id = (await alice.api('GET', '/api/v1/accounts/verify_credentials')).body.id
+  const rest: Person[] = []
+  for (const name of others) {
+    const r = await registeredUserToken(stack, name)
+    rest.push({ id: r.accountId, token: r.token, api: apiClient(stack, r.token) })
+  }
+  return { alice, others: rest as { [K in keyof N]: Person }, anon: apiClient(stack) }
+}
