@@ -90,6 +90,9 @@ export interface UsersTable {
   language: string | null
   registration_reason: Generated<string>
   created_at: Generated<Timestamp>
+  /** Reading preferences (migrations/0006). */
+  expand_media: Generated<'default' | 'show_all' | 'hide_all'>
+  expand_spoilers: Generated<number>
 }
 
 export interface AccountKeysTable {
@@ -342,6 +345,32 @@ export interface QueueHeartbeatsTable {
   enqueued_at: Timestamp | null
   processed_at: Timestamp | null
   last_message_id: string | null
+}
+
+export interface TagFollowsTable {
+  id: string
+  account_id: string
+  tag_id: string
+  created_at: Generated<Timestamp>
+}
+
+/** Per-day hashtag use, kept by a trigger on status_tags (migrations/0006). `day` is days since the epoch. */
+export interface TagDaysTable {
+  tag_id: string
+  day: number
+  uses: Generated<number>
+  accounts: Generated<number>
+}
+
+/** Contentless FTS5 indexes keyed by the numeric snowflake id (migrations/0006); queried with raw SQL. */
+export interface StatusesFtsTable {
+  rowid: number
+  text: string
+}
+export interface AccountsFtsTable {
+  rowid: number
+  username: string
+  display_name: string
 }
 
 export interface Database {
