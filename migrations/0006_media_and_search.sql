@@ -12,17 +12,18 @@ ALTER TABLE users ADD COLUMN expand_spoilers INTEGER NOT NULL DEFAULT 0;
 CREATE VIRTUAL TABLE statuses_fts USING fts5(text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE accounts_fts USING fts5(username, display_name, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 
--- The words of a status, defined once: the content warning and the content with its HTML tags
--- removed (split on '<', keep what follows each '>') and the entities we write decoded. Indexing
--- the HTML itself would make every post with a link match "href", "class" or "span".
+-- The words of a status, defined once: the content warning, then the author's source text for
+-- local posts (statuses.text, 0005), or for remote ones the HTML content with its tags removed
+-- (split on '<', keep what follows each '>') and the entities we write decoded. Indexing the HTML
+-- itself would make every post with a link match "href", "class" or "span".
 -- Reblogs carry no text of their own.
 CREATE VIEW status_search_documents AS
 SELECT id, CAST(id AS INTEGER) AS doc_id,
-       spoiler_text || ' ' || replace(replace(replace(replace(replace(replace(
+       spoiler_text || ' ' || coalesce(text, replace(replace(replace(replace(replace(replace(
          (SELECT group_concat(piece, ' ') FROM (
             SELECT CASE WHEN key = 0 THEN value ELSE substr(value, instr(value, '>') + 1) END AS piece
               FROM json_each('[' || replace(json_quote(content), '<', '","') || ']') ORDER BY key)),
-         '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&nbsp;', ' '), '&amp;', '&') AS text
+         '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&#39;', ''''), '&nbsp;', ' '), '&amp;', '&')) AS text
   FROM statuses
  WHERE reblog_of_id IS NULL AND id GLOB '[1-9]*' AND NOT id GLOB '*[^0-9]*' AND length(id) <= 18;
 
@@ -32,9 +33,10 @@ SELECT id, CAST(id AS INTEGER) AS doc_id, username, display_name
  WHERE id GLOB '[1-9]*' AND NOT id GLOB '*[^0-9]*' AND length(id) <= 18;
 
 -- Writers only note what changed; the index catches up before each search (backend/search/index.ts).
--- Writing the FTS5 index inside the writer's transaction would run FTS5's own statements there,
--- and D1 then reports them in `meta.changes` of the writer's statements, which code checks to see
--- whether its write took effect. A plain insert from a trigger is not counted.
+-- FTS5 writes its index with statements of its own, partly when the transaction commits, and D1
+-- counts those in `meta.changes` of whichever statement of the writer's batch ran last; writers
+-- read that count to see whether their own write took effect. A plain row from a trigger is not
+-- a surprise there: D1 already counts trigger writes.
 CREATE TABLE search_index_queue (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   kind TEXT NOT NULL CHECK (kind IN ('status', 'account')),
@@ -45,7 +47,7 @@ CREATE TRIGGER statuses_search_insert AFTER INSERT ON statuses WHEN NEW.reblog_o
 BEGIN
   INSERT INTO search_index_queue (kind, id) VALUES ('status', NEW.id);
 END;
-CREATE TRIGGER statuses_search_update AFTER UPDATE OF content, spoiler_text ON statuses WHEN NEW.reblog_of_id IS NULL
+CREATE TRIGGER statuses_search_update AFTER UPDATE OF content, spoiler_text, text ON statuses WHEN NEW.reblog_of_id IS NULL
 BEGIN
   INSERT INTO search_index_queue (kind, id) VALUES ('status', NEW.id);
 END;
