@@ -125,3 +125,6 @@ INSERT INTO tag_day_accounts (tag_id, day, account_id)
 SELECT DISTINCT st.tag_id, s.day, s.account_id FROM status_tags st JOIN status_recent_days s ON s.id = st.status_id;
 INSERT INTO tag_days (tag_id, day, uses, accounts)
 SELECT st.tag_id, s.day, count(*), count(DISTINCT s.account_id) FROM status_tags st JOIN status_recent_days s ON s.id = st.status_id GROUP BY st.tag_id, s.day;
+
+-- /api/v1/custom_emojis lists this instance's emoji in shortcode order without reading remote ones.
+CREATE INDEX custom_emojis_local ON custom_emojis (domain, shortcode);

@@ -405,4 +405,8 @@ export interface Database {
   markers: MarkersTable
   custom_emojis: CustomEmojisTable
   peers: PeersTable
+  tag_follows: TagFollowsTable
+  tag_days: TagDaysTable
+  statuses_fts: StatusesFtsTable
+  accounts_fts: AccountsFtsTable
 }
