@@ -144,14 +144,17 @@ async function searchStatusRows(db: Db, q: string, viewer: Viewer, opts: SearchQ
     ...(opts.maxId !== null ? [sql<boolean>`f.rowid < CAST(${opts.maxId} AS INTEGER)`] : []),
     ...(opts.minId !== null ? [sql<boolean>`f.rowid > CAST(${opts.minId} AS INTEGER)`] : []),
   ]
-  return (
+  // min_id pages up: the matches just above it, read upwards, then shown newest first.
+  const up = opts.minId !== null
+  const rows = (
     await sql<StatusRow>`SELECT s.* FROM statuses_fts f JOIN statuses s ON s.id = printf('%d', f.rowid)
       WHERE statuses_fts MATCH ${match}${sql.join(
         conditions.map((c) => sql` AND ${c}`),
         sql``,
       )}
-      ORDER BY f.rowid DESC LIMIT ${opts.limit} OFFSET ${opts.offset}`.execute(db)
+      ORDER BY f.rowid ${up ? sql`ASC` : sql`DESC`} LIMIT ${opts.limit} OFFSET ${opts.offset}`.execute(db)
   ).rows
+  return up ? rows.reverse() : rows
 }
 
 /** A URL or `@user@domain` that resolving could fetch. */
