@@ -7,8 +7,7 @@ import { randomSecret } from '../auth/secrets'
 import { renderMediaAttachment, type MastodonMediaAttachment } from '../mastodon/media'
 import { imageInfo, type ImageInfo } from './image-info'
 
-/** Mastodon's limit on alt text. */
-export const MAX_DESCRIPTION_LENGTH = 1500
+const MAX_DESCRIPTION_LENGTH = LIMITS.media.descriptionLimit
 /** Room for the multipart envelope and the other fields around the file. */
 const ENVELOPE_BYTES = 64 * 1024
 
