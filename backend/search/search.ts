@@ -5,7 +5,7 @@ import { HttpError, badRequest } from '../http/errors'
 import { flag } from '../http/paged'
 import { isId } from '../ids'
 import { renderAccount, type AccountRow, type MastodonAccount } from '../mastodon/account'
-import { renderStatusRows, type MastodonStatus, type StatusRow } from '../mastodon/status'
+import { renderStatusRows, visibleToPublic, type MastodonStatus, type StatusRow } from '../mastodon/status'
 import { renderTags, tagsByPrefix, type MastodonTag } from '../tags/tags'
 import { resolveRemote } from '../federation/resolve'
 import { catchUpSearchIndex } from './index'
@@ -199,19 +199,23 @@ export async function search(env: Env, d1: D1Database, db: Db, viewer: Viewer | 
   await catchUpSearchIndex(d1)
   const host = new URL(origin).host
 
-  const resolved = viewer !== null && query.resolve && resolvable(query.q) ? await resolveRemote(env, db, query.q) : { accountIds: [], statusIds: [] }
+  const resolving = viewer !== null && query.resolve && resolvable(query.q)
+  const resolved = resolving ? await resolveRemote(env, db, query.q) : { accountIds: [], statusIds: [] }
+  // A resolved URL answers with what it names, as Mastodon does; its words are not searched.
+  const byWords = !(resolving && /^https:/i.test(query.q))
 
+  const accountRows = async () => {
+    const words = byWords && !/^https:/i.test(query.q) ? await searchAccountRows(db, query.q, viewer, query, host) : []
+    return firstUnique([await rowsByIds<AccountRow>(db, 'accounts', resolved.accountIds), words], query.limit)
+  }
+  const statusRows = async (v: Viewer) => {
+    const found = (await rowsByIds<StatusRow>(db, 'statuses', resolved.statusIds)).filter((r) => visibleToPublic(r) || r.account_id === v.accountId)
+    return firstUnique([found, byWords ? await searchStatusRows(db, query.q, v, query) : []], query.limit)
+  }
   const [accounts, statuses, hashtags] = await Promise.all([
-    want('accounts')
-      ? Promise.all([
-          rowsByIds<AccountRow>(db, 'accounts', resolved.accountIds),
-          /^https:/i.test(query.q) ? Promise.resolve([]) : searchAccountRows(db, query.q, viewer, query, host),
-        ]).then((lists) => firstUnique(lists, query.limit))
-      : Promise.resolve([]),
-    want('statuses') && viewer !== null
-      ? Promise.all([rowsByIds<StatusRow>(db, 'statuses', resolved.statusIds), searchStatusRows(db, query.q, viewer, query)]).then((lists) => firstUnique(lists, query.limit))
-      : Promise.resolve([]),
-    want('hashtags') ? hashtagRows(db, query) : Promise.resolve([]),
+    want('accounts') ? accountRows() : [],
+    want('statuses') && viewer !== null ? statusRows(viewer) : [],
+    want('hashtags') && byWords ? hashtagRows(db, query) : [],
   ])
   return {
     accounts: accounts.map((a) => renderAccount(a, origin)),

@@ -1,6 +1,6 @@
 import { startStack, type Stack } from '../helpers/stack'
 import { mastodonValidator, schemaErrors } from '../helpers/schemas'
-import { registeredUserToken, userToken } from '../helpers/auth'
+import { registeredUserToken, userTokenWithAccount } from '../helpers/auth'
 import { png } from '../helpers/images'
 
 let stack: Stack
@@ -10,9 +10,7 @@ let readOnly: string
 
 beforeAll(async () => {
   stack = await startStack()
-  const first = await userToken(stack, 'shepherd', 'read write follow')
-  const me = await stack.fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${first.token}` } })
-  owner = { token: first.token, accountId: ((await me.json()) as { id: string }).id }
+  owner = await userTokenWithAccount(stack, 'shepherd')
   other = await registeredUserToken(stack, 'goatherd')
   readOnly = (await registeredUserToken(stack, 'reader', 'read')).token
 })

@@ -1,6 +1,6 @@
 import { startStack, type Stack } from '../helpers/stack'
 import { mastodonValidator, schemaErrors } from '../helpers/schemas'
-import { registeredUserToken, userToken } from '../helpers/auth'
+import { registeredUserToken, userTokenWithAccount } from '../helpers/auth'
 
 let stack: Stack
 let owner: { token: string; accountId: string }
@@ -13,9 +13,7 @@ const PASTOR = '113600000000000002'
 
 beforeAll(async () => {
   stack = await startStack()
-  const first = await userToken(stack, 'shepherd', 'read write follow')
-  const me = await stack.fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${first.token}` } })
-  owner = { token: first.token, accountId: ((await me.json()) as { id: string }).id }
+  owner = await userTokenWithAccount(stack, 'shepherd')
   other = await registeredUserToken(stack, 'goatherd')
   const db = stack.db
   const status = (n: number, account: string, visibility: string, content: string, extra: { text?: string; spoiler?: string; local?: number } = {}) =>
@@ -155,6 +153,19 @@ describe('GET /api/v2/search: accounts and hashtags', () => {
     expect(res.status).toBe(200)
     expect(validSearch(res.body)).toEqual([])
     expect(ids(res.body.accounts)).toEqual([FLOCK])
+  })
+
+  it('resolve=true with a URL answers only what the resolver found, not a search of the words in the URL', async () => {
+    await stack.db
+      .prepare("INSERT INTO statuses (id, uri, account_id, local, visibility, text) VALUES (?, 'https://x.example/s/link', ?, 1, 'public', 'Read https://nowhere.invalid/meadow')")
+      .bind(sid(8), owner.accountId)
+      .run()
+    const url = encodeURIComponent('https://nowhere.invalid/meadow')
+    const words = await get(`/api/v2/search?q=${url}&type=statuses`, owner.token)
+    expect(ids(words.body.statuses)).toEqual([sid(8)])
+    const resolved = await get(`/api/v2/search?q=${url}&resolve=true`, owner.token)
+    expect(resolved.status).toBe(200)
+    expect(resolved.body).toEqual({ accounts: [], statuses: [], hashtags: [] })
   })
 
   it('refuses bad parameters with 400', async () => {

@@ -1,6 +1,6 @@
 import { startStack, type Stack } from '../helpers/stack'
 import { mastodonValidator, schemaErrors } from '../helpers/schemas'
-import { registeredUserToken, userToken } from '../helpers/auth'
+import { registeredUserToken, userTokenWithAccount } from '../helpers/auth'
 
 let stack: Stack
 let owner: { token: string; accountId: string }
@@ -12,9 +12,7 @@ const sid = (n: number) => String(BigInt(T0 + n * 1000) << 16n)
 
 beforeAll(async () => {
   stack = await startStack()
-  const first = await userToken(stack, 'shepherd', 'read write follow')
-  const me = await stack.fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${first.token}` } })
-  owner = { token: first.token, accountId: ((await me.json()) as { id: string }).id }
+  owner = await userTokenWithAccount(stack, 'shepherd')
   reader = (await registeredUserToken(stack, 'reader', 'read')).token
   const db = stack.db
   // Three posts tagged #Meadow today, from two accounts; one more written 10 days ago (outside the week).
