@@ -39,7 +39,7 @@ export async function readCredentialAccount(db: Db, accountId: string, origin: s
     .selectFrom('accounts as a')
     .innerJoin('users as u', 'u.account_id', 'a.id')
     .selectAll('a')
-    .select(['u.id as user_id', 'u.email', 'u.password_hash', 'u.account_id', 'u.role', 'u.approved', 'u.note_source', 'u.fields_source', 'u.privacy', 'u.sensitive', 'u.language', 'u.registration_reason', 'u.created_at as user_created_at'])
+    .select(['u.id as user_id', 'u.email', 'u.password_hash', 'u.account_id', 'u.role', 'u.approved', 'u.note_source', 'u.fields_source', 'u.privacy', 'u.sensitive', 'u.language', 'u.registration_reason', 'u.created_at as user_created_at', 'u.expand_media', 'u.expand_spoilers'])
     .where('a.id', '=', accountId)
     .executeTakeFirst()
   if (row === undefined) throw notFound()
@@ -57,6 +57,8 @@ export async function readCredentialAccount(db: Db, accountId: string, origin: s
     language: row.language,
     registration_reason: row.registration_reason,
     created_at: row.user_created_at,
+    expand_media: row.expand_media,
+    expand_spoilers: row.expand_spoilers,
   }
   // Pending follow requests (inbound Follows of a locked account) are indexed by (target, state):
   // counting them reads only them.

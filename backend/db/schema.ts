@@ -90,6 +90,9 @@ export interface UsersTable {
   language: string | null
   registration_reason: Generated<string>
   created_at: Generated<Timestamp>
+  /** Reading preferences (migrations/0006). */
+  expand_media: Generated<'default' | 'show_all' | 'hide_all'>
+  expand_spoilers: Generated<number>
 }
 
 export interface AccountKeysTable {
@@ -479,6 +482,32 @@ export interface QueueHeartbeatsTable {
   last_message_id: string | null
 }
 
+export interface TagFollowsTable {
+  id: string
+  account_id: string
+  tag_id: string
+  created_at: Generated<Timestamp>
+}
+
+/** Per-day hashtag use, kept by a trigger on status_tags (migrations/0006). `day` is days since the epoch. */
+export interface TagDaysTable {
+  tag_id: string
+  day: number
+  uses: Generated<number>
+  accounts: Generated<number>
+}
+
+/** Contentless FTS5 indexes keyed by the numeric snowflake id (migrations/0006); queried with raw SQL. */
+export interface StatusesFtsTable {
+  rowid: number
+  text: string
+}
+export interface AccountsFtsTable {
+  rowid: number
+  username: string
+  display_name: string
+}
+
 export interface Database {
   instance_settings: InstanceSettingsTable
   instance_rules: InstanceRulesTable
@@ -527,4 +556,8 @@ export interface Database {
   filters: FiltersTable
   filter_keywords: FilterKeywordsTable
   filter_statuses: FilterStatusesTable
+  tag_follows: TagFollowsTable
+  tag_days: TagDaysTable
+  statuses_fts: StatusesFtsTable
+  accounts_fts: AccountsFtsTable
 }

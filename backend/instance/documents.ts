@@ -37,6 +37,7 @@ function mediaConfiguration() {
     video_size_limit: LIMITS.media.videoSizeLimit,
     video_frame_rate_limit: LIMITS.media.videoFrameRateLimit,
     video_matrix_limit: LIMITS.media.videoMatrixLimit,
+    description_limit: LIMITS.media.descriptionLimit,
   }
 }
 
@@ -101,7 +102,8 @@ export function instanceV2(s: InstanceSettings, activeMonth: number, o: Origin, 
     icon: [],
     languages: s.languages,
     configuration: {
-      urls: { streaming: streamingUrl(o) },
+      // The about page is the frontend's; Herd has no separate privacy policy, terms or status pages.
+      urls: { streaming: streamingUrl(o), about: `${o.origin}/about`, privacy_policy: null, terms_of_service: null, status: null },
       accounts: {
         max_featured_tags: LIMITS.accounts.maxFeaturedTags,
         max_pinned_statuses: LIMITS.accounts.maxPinnedStatuses,

@@ -5,6 +5,8 @@ export const LIMITS = {
     supportedMimeTypes: ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif'],
     imageSizeLimit: 16 * 1024 * 1024,
     imageMatrixLimit: 33_177_600,
+    /** Characters of alt text. */
+    descriptionLimit: 1500,
     videoSizeLimit: 0,
     videoFrameRateLimit: 0,
     videoMatrixLimit: 0,

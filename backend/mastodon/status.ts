@@ -3,22 +3,11 @@ import type { Db } from '../db/client'
 import type { StatusesTable } from '../db/schema'
 import { acctOf, profileUrl, renderAccount, type AccountRow, type MastodonAccount } from './account'
 import { noFlags, viewerFlags, type ViewerFlags } from '../statuses/viewer-flags'
+import { renderMediaAttachment, type MastodonMediaAttachment, type MediaFields } from './media'
 
 export type StatusRow = Selectable<StatusesTable>
 
-/** The shapes of the snapshots that triggers keep on each status row (migrations/0004). */
-export interface MediaSnapshot {
-  id: string
-  type: 'image' | 'gifv' | 'video' | 'audio' | 'unknown'
-  r2_key: string | null
-  remote_url: string | null
-  description: string | null
-  blurhash: string | null
-  width: number | null
-  height: number | null
-  focus_x: number
-  focus_y: number
-}
+/** Snapshots that triggers keep on each status row (migrations/0004); media ones are `MediaFields`. */
 interface MentionSnapshot {
   id: string
   username: string
@@ -64,24 +53,6 @@ export function visibleToPublic(row: Pick<StatusRow, 'visibility'>): boolean {
 
 export function statusUrl(row: Pick<StatusRow, 'id' | 'url' | 'uri' | 'local'>, author: Pick<AccountRow, 'username'>, origin: string): string {
   return row.local === 1 ? `${origin}/@${author.username}/${row.id}` : (row.url ?? row.uri)
-}
-
-export function renderMedia(m: MediaSnapshot, origin: string) {
-  const url = m.r2_key !== null ? `${origin}/media/${m.r2_key}` : (m.remote_url ?? '')
-  const original =
-    m.width !== null && m.height !== null
-      ? { width: m.width, height: m.height, size: `${m.width}x${m.height}`, aspect: m.width / m.height }
-      : undefined
-  return {
-    id: m.id,
-    type: m.type,
-    url,
-    preview_url: url,
-    remote_url: m.r2_key !== null ? null : m.remote_url,
-    description: m.description,
-    blurhash: m.blurhash,
-    meta: { ...(original ? { original, small: original } : {}), focus: { x: m.focus_x, y: m.focus_y } },
-  }
 }
 
 interface Related {
@@ -165,7 +136,7 @@ export interface MastodonStatus {
   spoiler_text: string
   visibility: StatusRow['visibility']
   language: string | null
-  media_attachments: ReturnType<typeof renderMedia>[]
+  media_attachments: MastodonMediaAttachment[]
   mentions: Array<{ id: string; username: string; acct: string; url: string }>
   tags: Array<{ name: string; url: string }>
   card: null
@@ -227,7 +198,7 @@ function renderStatus(row: StatusRow, related: Related, origin: string): Mastodo
     spoiler_text: row.spoiler_text,
     visibility: row.visibility,
     language: row.language,
-    media_attachments: snapshot<MediaSnapshot>(row.media_json).map((m) => renderMedia(m, origin)),
+    media_attachments: snapshot<MediaFields>(row.media_json).map((m) => renderMediaAttachment(m, origin)),
     mentions: snapshot<MentionSnapshot>(row.mentions_json).map((a) => ({ id: a.id, username: a.username, acct: acctOf(a), url: profileUrl(a, origin) })),
     tags: snapshot<string>(row.tags_json).map((name) => ({ name: name.toLowerCase(), url: `${origin}/tags/${encodeURIComponent(name.toLowerCase())}` })),
     card: null,

@@ -1,7 +1,8 @@
 import type { Db } from '../db/client'
 import { notFound } from '../http/errors'
 import { renderAccount } from '../mastodon/account'
-import { renderMedia, snapshot, type MediaSnapshot } from '../mastodon/status'
+import { renderMediaAttachment, type MediaFields } from '../mastodon/media'
+import { snapshot } from '../mastodon/status'
 import { visibleStatus } from './visibility'
 
 /** GET /api/v1/statuses/:id/history: every version, oldest first, the current last (StatusEdit[]). */
@@ -20,7 +21,7 @@ export async function statusHistory(db: Db, viewerId: string | null, id: string,
     content: v.content,
     created_at: v.created_at,
     emojis: [],
-    media_attachments: snapshot<MediaSnapshot>(v.media_json).map((m) => renderMedia(m, origin)),
+    media_attachments: snapshot<MediaFields>(v.media_json).map((m) => renderMediaAttachment(m, origin)),
     sensitive: v.sensitive === 1,
     spoiler_text: v.spoiler_text,
     poll: null,

@@ -140,3 +140,10 @@ export async function registeredUserToken(stack: Stack, username: string, scope 
   const me = await stack.fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${token}` } })
   return { token, accountId: String(((await me.json()) as Record<string, unknown>).id) }
 }
+
+/** userToken plus the account id, for tests that act as the first (admin) account. */
+export async function userTokenWithAccount(stack: Stack, username: string, scope = 'read write follow'): Promise<{ token: string; accountId: string }> {
+  const { token } = await userToken(stack, username, scope)
+  const me = await stack.fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${token}` } })
+  return { token, accountId: String(((await me.json()) as Record<string, unknown>).id) }
+}

@@ -11,8 +11,11 @@ import { startStack, type Stack } from '../helpers/stack'
 
 const FIXTURES = join(process.cwd(), 'test', 'fixtures', 'migrations')
 const MIGRATIONS = migrationFiles()
-/** Bookkeeping tables, not user data. */
-const NOT_DATA = /^(d1_migrations|sqlite_.*|_cf_.*)$/
+/**
+ * Bookkeeping tables, not user data; and the FTS5 search indexes with their shadow tables, which
+ * are derived from statuses and accounts (migrations/0006) and hold binary pages.
+ */
+const NOT_DATA = /^(d1_migrations|sqlite_.*|_cf_.*|\w+_fts(_\w+)?)$/
 
 type Row = Record<string, unknown>
 interface TableSnapshot {

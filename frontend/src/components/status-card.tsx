@@ -24,7 +24,7 @@ export const StatusCard = component$<StatusCardProps>(({ status }) => {
             m.type === 'image' || m.type === 'gifv' ? (
               <img
                 key={m.id}
-                src={m.url}
+                src={m.url ?? undefined}
                 alt={m.description ?? ''}
                 loading="lazy"
                 width={m.meta.original?.width}
@@ -32,7 +32,7 @@ export const StatusCard = component$<StatusCardProps>(({ status }) => {
                 class={['w-full rounded-lg object-cover ring-1 ring-stone-200 dark:ring-stone-800', shown.sensitive ? 'blur-xl' : '']}
               />
             ) : (
-              <a key={m.id} href={m.url} class="text-emerald-700 underline dark:text-emerald-400">
+              <a key={m.id} href={m.url ?? undefined} class="text-emerald-700 underline dark:text-emerald-400">
                 {m.description ?? `Attached ${m.type}`}
               </a>
             ),
