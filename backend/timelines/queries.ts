@@ -2,9 +2,10 @@ import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Db } from '../db/client'
 import type { StatusRow } from '../mastodon/status'
 import { lowerBound, newestFirst, readsAscending, type PageRequest } from './page'
+import { mentionsViewer, visibleToViewer, type Visibility } from '../relationships/visibility'
 
 /** Keyset conditions and order for a column of ids, applied as raw SQL so any table can share them. */
-function keyset(column: string, page: PageRequest): { where: Expression<SqlBool>; order: 'asc' | 'desc' } {
+export function keyset(column: string, page: PageRequest): { where: Expression<SqlBool>; order: 'asc' | 'desc' } {
   const ref = sql.ref(column)
   const parts = [sql<SqlBool>`1 = 1`]
   if (page.maxId !== null) parts.push(sql<SqlBool>`${ref} < ${page.maxId}`)
@@ -19,7 +20,7 @@ export type PublicScope = 'all' | 'local' | 'remote'
  * Public, original posts, newest first, as whole rows: reading them with the index scan costs
  * `limit` rows once, instead of again by id.
  */
-export async function publicTimelineRows(db: Db, scope: PublicScope, page: PageRequest, onlyMedia = false): Promise<StatusRow[]> {
+export async function publicTimelineRows(db: Db, scope: PublicScope, page: PageRequest, onlyMedia = false, viewerId: string | null = null): Promise<StatusRow[]> {
   const { where, order } = keyset('statuses.id', page)
   let q = db
     .selectFrom('statuses')
@@ -27,6 +28,7 @@ export async function publicTimelineRows(db: Db, scope: PublicScope, page: PageR
     .where('visibility', '=', 'public')
     .where('reblog_of_id', 'is', null)
     .where(where)
+  if (viewerId !== null) q = q.where(visibleToViewer(viewerId))
   if (scope !== 'all') q = q.where('local', '=', scope === 'local' ? 1 : 0)
   // A join on the first attachment, not a subquery per row: one index probe per candidate.
   if (onlyMedia) q = q.innerJoin('media_attachments', (j) => j.onRef('media_attachments.status_id', '=', 'statuses.id').on('media_attachments.position', '=', 0))
@@ -47,7 +49,11 @@ export async function homeTimelineIds(db: Db, accountId: string, page: PageReque
   return newestFirst(page, rows.map((r) => r.status_id))
 }
 
-/** A local account's home timeline as whole status rows, newest first: one range scan of its feed. */
+/**
+ * A local account's home timeline as whole status rows, newest first: one range scan of its feed.
+ * Blocking or muting removes the author's entries from the feed; what arrives later (a muted
+ * account's new posts, reblogs of hidden authors) is filtered here.
+ */
 export async function homeTimelineRows(db: Db, accountId: string, page: PageRequest): Promise<StatusRow[]> {
   const { where, order } = keyset('home_feed.status_id', page)
   const rows = await db
@@ -56,6 +62,7 @@ export async function homeTimelineRows(db: Db, accountId: string, page: PageRequ
     .selectAll('statuses')
     .where('home_feed.account_id', '=', accountId)
     .where(where)
+    .where(visibleToViewer(accountId))
     .orderBy('home_feed.status_id', order)
     .limit(page.limit)
     .execute()
@@ -100,7 +107,7 @@ export async function removeAuthorFromHomeFeed(db: Db, accountId: string, author
 }
 
 /** Public posts carrying a hashtag (matched case-insensitively), newest first. */
-export async function tagTimelineRows(db: Db, tagName: string, scope: PublicScope, page: PageRequest): Promise<StatusRow[]> {
+export async function tagTimelineRows(db: Db, tagName: string, scope: PublicScope, page: PageRequest, viewerId: string | null = null): Promise<StatusRow[]> {
   const tag = await db.selectFrom('tags').select('id').where(sql<SqlBool>`name = ${tagName} COLLATE NOCASE`).executeTakeFirst()
   if (!tag) return []
   const { where, order } = keyset('status_tags.status_id', page)
@@ -112,6 +119,7 @@ export async function tagTimelineRows(db: Db, tagName: string, scope: PublicScop
     .where('statuses.visibility', '=', 'public')
     .where(where)
   if (scope !== 'all') q = q.where('statuses.local', '=', scope === 'local' ? 1 : 0)
+  if (viewerId !== null) q = q.where(visibleToViewer(viewerId))
   return newestFirst(page, await q.orderBy('status_tags.status_id', order).limit(page.limit).execute())
 }
 
@@ -122,7 +130,19 @@ export interface AccountStatusesOptions {
   /** Only posts with this hashtag. */
   tagged: string | null
   /** Signed-out visitors see public and unlisted posts only. */
-  visibilities: Array<'public' | 'unlisted' | 'private' | 'direct'>
+  visibilities: Visibility[]
+  /**
+   * A signed-in viewer other than the author: their private or direct posts that mention the
+   * viewer are shown too, and reblogs of accounts hidden from the viewer are left out.
+   */
+  viewerId?: string | null
+}
+
+/** The visibilities given, plus private and direct posts that mention a signed-in viewer. */
+function authorVisibility(accountId: string, options: Pick<AccountStatusesOptions, 'visibilities' | 'viewerId'>): Expression<SqlBool> {
+  const listed = sql<SqlBool>`statuses.visibility IN (${sql.join(options.visibilities)})`
+  const viewerId = options.viewerId ?? null
+  return viewerId !== null && viewerId !== accountId ? sql<SqlBool>`(${listed} OR ${mentionsViewer(viewerId)})` : listed
 }
 
 /** An account's posts (and reblogs), newest first. */
@@ -132,8 +152,10 @@ export async function accountStatusRows(db: Db, accountId: string, options: Acco
     .selectFrom('statuses')
     .selectAll('statuses')
     .where('statuses.account_id', '=', accountId)
-    .where('statuses.visibility', 'in', options.visibilities)
     .where(where)
+  q = q.where(authorVisibility(accountId, options))
+  const viewerId = options.viewerId ?? null
+  if (viewerId !== null && viewerId !== accountId) q = q.where(visibleToViewer(viewerId, false))
   if (options.excludeReplies) q = q.where('statuses.in_reply_to_id', 'is', null)
   if (options.excludeReblogs) q = q.where('statuses.reblog_of_id', 'is', null)
   if (options.onlyMedia) q = q.innerJoin('media_attachments', (j) => j.onRef('media_attachments.status_id', '=', 'statuses.id').on('media_attachments.position', '=', 0))
@@ -145,6 +167,17 @@ export async function accountStatusRows(db: Db, accountId: string, options: Acco
       .where(sql<SqlBool>`tags.name = ${tagged} COLLATE NOCASE`)
   }
   return newestFirst(page, await q.orderBy('statuses.id', order).limit(page.limit).execute())
+}
+
+/** The posts an account pinned, most recently pinned first, within the visibilities given. */
+export async function pinnedStatusRows(db: Db, accountId: string, options: Pick<AccountStatusesOptions, 'visibilities' | 'viewerId'>, limit: number): Promise<StatusRow[]> {
+  const q = db
+    .selectFrom('status_pins')
+    .innerJoin('statuses', 'statuses.id', 'status_pins.status_id')
+    .selectAll('statuses')
+    .where('status_pins.account_id', '=', accountId)
+    .where(authorVisibility(accountId, options))
+  return q.orderBy('status_pins.created_at', 'desc').limit(limit).execute()
 }
 
 /** How far up and down a thread the context goes, so one huge thread cannot cost unbounded reads. */
