@@ -85,6 +85,11 @@ export async function follow(ctx: ActionContext, targetId: string, options: Foll
   if (!local) await federate(ctx.env, { action: 'follow', actorId: viewer.id, objectId: id })
 }
 
+/** A request withdrawn or rejected is no longer something to act on: its notification goes (found by its dedupe key). */
+function withdrawnRequestNotice(d1: D1Database, targetId: string, followId: string): D1PreparedStatement {
+  return d1.prepare("DELETE FROM notifications WHERE account_id = ? AND dedupe_key = ? AND type = 'follow_request'").bind(targetId, `follow:${followId}`)
+}
+
 /** POST /api/v1/accounts/:id/unfollow: also withdraws a pending request. */
 export async function unfollow(ctx: ActionContext, targetId: string): Promise<void> {
   const { viewer, target } = await parties(ctx, targetId)
@@ -92,8 +97,7 @@ export async function unfollow(ctx: ActionContext, targetId: string): Promise<vo
   if (!row) return
   await ctx.env.DB.batch([
     ctx.env.DB.prepare('DELETE FROM follows WHERE id = ?').bind(row.id),
-    // A withdrawn request is no longer something to act on.
-    ctx.env.DB.prepare("DELETE FROM notifications WHERE account_id = ? AND dedupe_key = ? AND type = 'follow_request'").bind(target.id, `follow:${row.id}`),
+    withdrawnRequestNotice(ctx.env.DB, target.id, row.id),
   ])
   await removeAuthorFromHomeFeed(ctx.db, viewer.id, target.id)
   if (!isLocal(target) && row.uri !== null) await federate(ctx.env, { action: 'undo-follow', actorId: viewer.id, activityUri: row.uri, targetAccountIds: [target.id] })
@@ -191,6 +195,6 @@ export async function authorizeFollowRequest(ctx: ActionContext, followerId: str
 /** POST /api/v1/follow_requests/:account_id/reject */
 export async function rejectFollowRequest(ctx: ActionContext, followerId: string): Promise<void> {
   const { follower, row } = await pendingRequest(ctx, followerId)
-  await ctx.db.deleteFrom('follows').where('id', '=', row.id).execute()
+  await ctx.env.DB.batch([ctx.env.DB.prepare('DELETE FROM follows WHERE id = ?').bind(row.id), withdrawnRequestNotice(ctx.env.DB, ctx.viewerId, row.id)])
   if (!isLocal(follower) && row.uri !== null) await federate(ctx.env, { action: 'reject-follow', actorId: ctx.viewerId, activityUri: row.uri, targetAccountIds: [follower.id] })
 }
