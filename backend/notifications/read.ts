@@ -46,7 +46,8 @@ async function renderRows(db: Db, viewerId: string, rows: NotificationRow[], ori
   const statusIds = rows.map((r) => r.status_id).filter((id): id is string => id !== null)
   const [accounts, statuses] = await Promise.all([
     db.selectFrom('accounts').selectAll().where('id', 'in', accountIds).execute(),
-    loadStatuses(db, statusIds, origin).then((s) => visibleStatusesFor(db, viewerId, s)),
+        // Which notifications a mute hides was decided by the query (mutes.notifications).
+    loadStatuses(db, statusIds, origin).then((s) => visibleStatusesFor(db, viewerId, s, false)),
   ])
   const accountById = new Map(accounts.map((a) => [a.id, renderAccount(a, origin)]))
   const statusById = new Map(statuses.map((s) => [s.id, s]))

@@ -19,7 +19,7 @@ async function followedAmong(db: Db, viewerId: string, authorIds: readonly strin
  * that mention them; never from an account hidden from them (blocks either way, mutes). Two
  * queries for the whole list.
  */
-export async function visibleStatusesFor(db: Db, viewerId: string, statuses: MastodonStatus[]): Promise<MastodonStatus[]> {
+export async function visibleStatusesFor(db: Db, viewerId: string, statuses: MastodonStatus[], includeMutes = true): Promise<MastodonStatus[]> {
   const all = statuses.flatMap((s) => (s.reblog ? [s, s.reblog] : [s]))
   const restricted = all.filter((s) => (s.visibility === 'private' || s.visibility === 'direct') && s.account.id !== viewerId)
   const [hidden, followed] = await Promise.all([
@@ -27,6 +27,7 @@ export async function visibleStatusesFor(db: Db, viewerId: string, statuses: Mas
       db,
       viewerId,
       all.map((s) => s.account.id),
+      includeMutes,
     ),
     followedAmong(
       db,

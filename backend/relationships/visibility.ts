@@ -29,9 +29,10 @@ export function visibleToViewer(viewerId: string, checkAuthor = true): Expressio
 
 /**
  * Which of `authorIds` the viewer must not see, for lists already bounded in size (a thread's
- * context): one query per table, whatever the number of authors.
+ * context): one query per table, whatever the number of authors. Notifications pass
+ * `includeMutes = false`: a mute that keeps notifications still shows their statuses there.
  */
-export async function hiddenAuthors(db: Db, viewerId: string, authorIds: readonly string[]): Promise<Set<string>> {
+export async function hiddenAuthors(db: Db, viewerId: string, authorIds: readonly string[], includeMutes = true): Promise<Set<string>> {
   const ids = [...new Set(authorIds)].filter((id) => id !== viewerId)
   if (ids.length === 0) return new Set()
   const list = JSON.stringify(ids)
@@ -40,11 +41,15 @@ export async function hiddenAuthors(db: Db, viewerId: string, authorIds: readonl
       SELECT target_account_id AS id FROM blocks WHERE account_id = ${viewerId} AND target_account_id IN (SELECT value FROM json_each(${list}))
       UNION
       SELECT account_id AS id FROM blocks WHERE target_account_id = ${viewerId} AND account_id IN (SELECT value FROM json_each(${list}))`.execute(db),
-    sql<{ id: string }>`
-      SELECT target_account_id AS id FROM mutes WHERE account_id = ${viewerId} AND target_account_id IN (SELECT value FROM json_each(${list}))
-        AND (expires_at IS NULL OR expires_at > ${NOW})`.execute(db),
+    includeMutes ? mutedAmong(db, viewerId, list) : { rows: [] },
   ])
   return new Set([...blocks.rows, ...mutes.rows].map((r) => r.id))
+}
+
+function mutedAmong(db: Db, viewerId: string, list: string) {
+  return sql<{ id: string }>`
+      SELECT target_account_id AS id FROM mutes WHERE account_id = ${viewerId} AND target_account_id IN (SELECT value FROM json_each(${list}))
+        AND (expires_at IS NULL OR expires_at > ${NOW})`.execute(db)
 }
 
 /** Whether either account blocks the other: one probe of blocks_pair each way. */
