@@ -36,7 +36,8 @@ export async function publicStatus(db: Db, id: string, origin: string): Promise<
 
 export async function publicContext(db: Db, id: string, origin: string, viewerId: string | null = null) {
   if (viewerId === null) await visibleStatusRow(db, id)
-  else if (!isId(id) || (await loadStatuses(db, [id], origin).then((s) => visibleStatusesFor(db, viewerId, s))).length === 0) throw notFound()
+  // The status itself opens even if its author is muted; replies from muted accounts are left out.
+  else if (!isId(id) || (await loadStatuses(db, [id], origin).then((s) => visibleStatusesFor(db, viewerId, s, false))).length === 0) throw notFound()
   const [up, down] = await Promise.all([ancestorIds(db, id), descendantIds(db, id)])
   const [ancestors, descendants] = await Promise.all([loadStatuses(db, up, origin), loadStatuses(db, down, origin)])
   if (viewerId !== null) {
