@@ -32,7 +32,8 @@ export function relationshipRoute<P extends string>(
   return route<P>({
     POST: async (c) => {
       const user = await requireUser(c, scope)
-      const params = await readParams(c.request)
+      // Some clients send the options in the query string rather than the body; the body wins.
+      const params = { ...Object.fromEntries(new URL(c.request.url).searchParams), ...(await readParams(c.request)) }
       const targetId = String(c.params[param])
       await act({ env: meteredEnv(c.env, c.data), db: c.data.db, viewerId: user.accountId }, targetId, params)
       return Response.json(await relationship(c.data.db, user.accountId, targetId))

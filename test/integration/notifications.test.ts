@@ -1,23 +1,18 @@
 import { startStack, type Stack } from '../helpers/stack'
 import { mastodonValidator, schemaErrors } from '../helpers/schemas'
-import { registeredUserToken, userToken } from '../helpers/auth'
+import { registeredUserToken } from '../helpers/auth'
+import { callApi, linkPath as linkOf, people, type Person } from '../helpers/api'
 
 let stack: Stack
-let alice: { token: string; id: string }
-let bob: { token: string; id: string }
+let alice: Person
+let bob: Person
 let readOnly: string
 const REMOTE = '900'
 const T0 = Date.UTC(2026, 4, 1)
 const sid = (n: number) => String(BigInt(T0 + n * 1000) << 16n)
 
 type Json = Record<string, unknown>
-const api = async (method: string, path: string, token?: string, body?: unknown) => {
-  const headers: Record<string, string> = {}
-  if (token) headers.Authorization = `Bearer ${token}`
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
-  const res = await stack.fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
-  return { status: res.status, body: (await res.json()) as unknown, headers: res.headers }
-}
+const api = (method: string, path: string, token?: string, body?: unknown) => callApi(stack, method, path, token, body)
 const list = (body: unknown) => body as Json[]
 const types = (body: unknown) => list(body).map((n) => n.type)
 const count = async (sql: string, ...binds: string[]) => (await stack.db.prepare(sql).bind(...binds).first<{ n: number }>())?.n ?? -1
@@ -27,19 +22,9 @@ async function notify(items: Array<{ accountId: string; fromAccountId: string; t
   expect(res.status).toBe(200)
 }
 
-/** The page's notifications and the path of its `rel` link. */
-function linkOf(headers: Headers, rel: 'next' | 'prev'): string | null {
-  const m = new RegExp(`<([^>]+)>; rel="${rel}"`).exec(headers.get('link') ?? '')
-  return m?.[1] ? new URL(m[1]).pathname + new URL(m[1]).search : null
-}
-
 beforeAll(async () => {
   stack = await startStack()
-  const a = await userToken(stack, 'alice')
-  const me = await stack.fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${a.token}` } })
-  alice = { token: a.token, id: String(((await me.json()) as Json).id) }
-  const b = await registeredUserToken(stack, 'bob')
-  bob = { token: b.token, id: b.accountId }
+  ;[alice, bob] = (await people(stack, 'alice', 'bob')) as [Person, Person]
   readOnly = (await registeredUserToken(stack, 'reader', 'read')).token
   const db = stack.db
   await db.batch([

@@ -1,11 +1,12 @@
 import { startStack, type Stack } from '../helpers/stack'
 import { mastodonValidator, schemaErrors } from '../helpers/schemas'
-import { appToken, registeredUserToken, userToken } from '../helpers/auth'
+import { appToken, registeredUserToken } from '../helpers/auth'
+import { callApi, linkPath, people, type Person } from '../helpers/api'
 
 let stack: Stack
-let alice: { token: string; id: string }
-let bob: { token: string; id: string }
-let carol: { token: string; id: string }
+let alice: Person
+let bob: Person
+let carol: Person
 let readOnly: string
 const REMOTE = '900'
 const REMOTE_FOLLOWER = '901'
@@ -13,13 +14,7 @@ const T0 = Date.UTC(2026, 3, 1)
 const sid = (n: number) => String(BigInt(T0 + n * 1000) << 16n)
 
 type Json = Record<string, unknown>
-const api = async (method: string, path: string, token?: string, body?: unknown) => {
-  const headers: Record<string, string> = {}
-  if (token) headers.Authorization = `Bearer ${token}`
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
-  const res = await stack.fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
-  return { status: res.status, body: (await res.json()) as unknown, headers: res.headers }
-}
+const api = (method: string, path: string, token?: string, body?: unknown) => callApi(stack, method, path, token, body)
 const rel = (body: unknown) => body as Json
 const count = async (sql: string, ...binds: string[]) => (await stack.db.prepare(sql).bind(...binds).first<{ n: number }>())?.n ?? -1
 const act = async (action: string, viewerId: string, targetId: string, extra: Json = {}) => {
@@ -31,15 +26,7 @@ const validRelationship = (body: unknown) => expect(schemaErrors(mastodonValidat
 
 beforeAll(async () => {
   stack = await startStack()
-  const a = await userToken(stack, 'alice')
-  const me = await stack.fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${a.token}` } })
-  alice = { token: a.token, id: String(((await me.json()) as Json).id) }
-  const other = async (name: string) => {
-    const r = await registeredUserToken(stack, name)
-    return { token: r.token, id: r.accountId }
-  }
-  bob = await other('bob')
-  carol = await other('carol')
+  ;[alice, bob, carol] = (await people(stack, 'alice', 'bob', 'carol')) as [Person, Person, Person]
   readOnly = (await registeredUserToken(stack, 'reader', 'read')).token
   const db = stack.db
   await db.batch([
@@ -82,6 +69,9 @@ describe('follow and unfollow', () => {
       body: 'reblogs=true',
     })
     expect(rel(await form.json())).toMatchObject({ showing_reblogs: true, notifying: true })
+    const query = await api('POST', `/api/v1/accounts/${bob.id}/follow?notify=false`, alice.token)
+    expect(rel(query.body)).toMatchObject({ showing_reblogs: true, notifying: false })
+    await api('POST', `/api/v1/accounts/${bob.id}/follow`, alice.token, { notify: true })
     expect(await count('SELECT count(*) AS n FROM follows WHERE account_id = ?', alice.id)).toBe(1)
     expect(await count('SELECT count(*) AS n FROM notifications WHERE account_id = ?', bob.id)).toBe(1)
   })
@@ -267,9 +257,7 @@ describe('followers and following', () => {
       expect(page.status).toBe(200)
       for (const a of page.body as Json[]) expect(schemaErrors(mastodonValidator('Account'), a)).toEqual([])
       seen.push(...(page.body as Json[]).map((a) => String(a.id)))
-      const link = page.headers.get('link')
-      const m = link ? /<([^>]+)>; rel="next"/.exec(link) : null
-      next = m?.[1] ? new URL(m[1]).pathname + new URL(m[1]).search : null
+      next = linkPath(page.headers, 'next')
       pages += 1
       expect(pages).toBeLessThan(10)
     }

@@ -1,13 +1,13 @@
 import { startStack, type Stack } from '../helpers/stack'
 import { mastodonValidator, schemaErrors } from '../helpers/schemas'
-import { registeredUserToken, userToken } from '../helpers/auth'
+import { people, type Person } from '../helpers/api'
 
 // Who sees what: Alice follows Bob (local) and Y (remote); she blocks X, mutes Bob, and Z blocks her.
 // Carol follows no one. Every timeline leaves out what Alice may not see, and nothing else.
 let stack: Stack
-let alice: { token: string; id: string }
-let bob: { token: string; id: string }
-let carol: { token: string; id: string }
+let alice: Person
+let bob: Person
+let carol: Person
 const X = '900'
 const Y = '901'
 const Z = '902'
@@ -30,13 +30,7 @@ const fanOut = async (n: number) => {
 
 beforeAll(async () => {
   stack = await startStack()
-  const a = await userToken(stack, 'alice')
-  const me = await stack.fetch('/api/v1/accounts/verify_credentials', { headers: { Authorization: `Bearer ${a.token}` } })
-  alice = { token: a.token, id: String(((await me.json()) as Json).id) }
-  const b = await registeredUserToken(stack, 'bob')
-  bob = { token: b.token, id: b.accountId }
-  const c = await registeredUserToken(stack, 'carol')
-  carol = { token: c.token, id: c.accountId }
+  ;[alice, bob, carol] = (await people(stack, 'alice', 'bob', 'carol')) as [Person, Person, Person]
   const db = stack.db
   const status = (n: number, author: string, visibility = 'public', extra: { reply?: number; reblog?: number } = {}) =>
     db
