@@ -8,8 +8,8 @@ async function followedAmong(db: Db, viewerId: string, authorIds: readonly strin
   const ids = [...new Set(authorIds)]
   if (ids.length === 0) return new Set()
   const { rows } = await sql<{ id: string }>`
-    SELECT target_account_id AS id FROM follows
-     WHERE account_id = ${viewerId} AND state = 'accepted' AND target_account_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`.execute(db)
+    SELECT f.target_account_id AS id FROM json_each(${JSON.stringify(ids)}) j
+      JOIN follows f ON f.account_id = ${viewerId} AND f.target_account_id = j.value AND f.state = 'accepted'`.execute(db)
   return new Set(rows.map((r) => r.id))
 }
 

@@ -38,9 +38,8 @@ export async function hiddenAuthors(db: Db, viewerId: string, authorIds: readonl
   const list = JSON.stringify(ids)
   const [blocks, mutes] = await Promise.all([
     sql<{ id: string }>`
-      SELECT target_account_id AS id FROM blocks WHERE account_id = ${viewerId} AND target_account_id IN (SELECT value FROM json_each(${list}))
-      UNION
-      SELECT account_id AS id FROM blocks WHERE target_account_id = ${viewerId} AND account_id IN (SELECT value FROM json_each(${list}))`.execute(db),
+      SELECT j.value AS id FROM json_each(${list}) j CROSS JOIN blocks b
+       WHERE (b.account_id = ${viewerId} AND b.target_account_id = j.value) OR (b.account_id = j.value AND b.target_account_id = ${viewerId})`.execute(db),
     includeMutes ? mutedAmong(db, viewerId, list) : { rows: [] },
   ])
   return new Set([...blocks.rows, ...mutes.rows].map((r) => r.id))
@@ -48,8 +47,8 @@ export async function hiddenAuthors(db: Db, viewerId: string, authorIds: readonl
 
 function mutedAmong(db: Db, viewerId: string, list: string) {
   return sql<{ id: string }>`
-      SELECT target_account_id AS id FROM mutes WHERE account_id = ${viewerId} AND target_account_id IN (SELECT value FROM json_each(${list}))
-        AND (expires_at IS NULL OR expires_at > ${NOW})`.execute(db)
+    SELECT m.target_account_id AS id FROM json_each(${list}) j
+      JOIN mutes m ON m.account_id = ${viewerId} AND m.target_account_id = j.value AND (m.expires_at IS NULL OR m.expires_at > ${NOW})`.execute(db)
 }
 
 /** Whether either account blocks the other: one probe of blocks_pair each way. */
