@@ -29,6 +29,7 @@ interface BenchRequest {
   body?: string | Buffer
 }
 
+
 const FOUNDATION = { p50x: 3, p99x: 5, cpuMs: 2 }
 const READS = { p50x: 3, p99x: 5, cpuMs: 2 }
 // Signed-in requests act as a local account (user2, id 1002) with a bearer token made for this run
@@ -50,6 +51,7 @@ function mediaUpload(): BenchRequest {
   ])
   return { method: 'POST', path: '/api/v2/media', headers: { ...BEARER, 'Content-Type': `multipart/form-data; boundary=${boundary}` }, body }
 }
+const RELATIONSHIPS_PATH = `/api/v1/accounts/relationships?${Array.from({ length: 20 }, (_, i) => `id[]=${1001 + i}`).join('&')}`
 const SEARCH_PATH = '/api/v2/search?q=bench&type=statuses&limit=20'
 const SEARCH: BenchRequest = { method: 'GET', path: SEARCH_PATH, headers: BEARER }
 const SEEDED_STATUSES = Number(process.env.BENCH_STATUSES ?? 10_000)
@@ -74,6 +76,15 @@ const ENDPOINTS: Endpoint[] = [
   { name: 'GET /api/v2/search (statuses)', path: SEARCH_PATH, targets: READS, requests: [SEARCH] },
   { name: 'GET /api/v2/search?q=user (accounts)', path: '/api/v2/search?q=user1&type=accounts&limit=20', targets: READS },
   { name: 'POST /api/v2/media (64×48 PNG)', path: '/api/v2/media', targets: WRITES, requests: [mediaUpload()] },
+  { name: 'GET /api/v1/timelines/public (signed in)', path: '/api/v1/timelines/public?limit=20', targets: READS, requests: [{ method: 'GET', path: '/api/v1/timelines/public?limit=20', headers: BEARER }] },
+  { name: 'GET /api/v1/timelines/home', path: '/api/v1/timelines/home?limit=20', targets: READS, requests: [{ method: 'GET', path: '/api/v1/timelines/home?limit=20', headers: BEARER }] },
+  { name: 'GET /api/v1/notifications', path: '/api/v1/notifications?limit=20', targets: READS, requests: [{ method: 'GET', path: '/api/v1/notifications?limit=20', headers: BEARER }] },
+  {
+    name: 'GET /api/v1/accounts/relationships',
+    path: RELATIONSHIPS_PATH,
+    targets: READS,
+    requests: [{ method: 'GET', path: RELATIONSHIPS_PATH, headers: BEARER }],
+  },
 ]
 
 const POST_STATUS = { method: 'POST' as const, path: '/api/v1/statuses', headers: AUTH, body: JSON.stringify({ status: 'Bench post with a #bench tag, a mention of @user4 and https://example.com/a/link' }) }
@@ -90,13 +101,10 @@ ENDPOINTS.push(
   },
 )
 
-/** The bench's signed-in writer: a user for account 1002, a token (stored hashed), and 24 local followers. */
+/** The bench's signed-in writer (account 1002, seeded with its token by `seed`) gets its 24 local followers. */
 async function seedWriter(): Promise<void> {
-  const hash = createHash('sha256').update(BENCH_TOKEN).digest('hex')
   const statements = [
-    `INSERT INTO users (id, email, account_id) VALUES ('1', 'bench@example.com', '1002')`,
-    `INSERT INTO oauth_tokens (id, token_hash, user_id, scopes) VALUES ('1', '${hash}', '1', 'read write follow')`,
-    `INSERT INTO follows (id, account_id, target_account_id) SELECT 'bench-' || id, id, '1002' FROM accounts WHERE domain = '' AND id <> '1002'`,
+    `INSERT OR IGNORE INTO follows (id, account_id, target_account_id) SELECT 'bench-' || id, id, '1002' FROM accounts WHERE domain = '' AND id <> '1002'`,
   ]
   for (const command of statements) {
     await run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', PERSIST, '--command', command], { env: toolEnv({ CI: 'true' }), stdio: 'ignore' })
@@ -125,6 +133,19 @@ async function seed(from: number, to: number): Promise<void> {
     `${series(from, to - 1)}INSERT INTO media_attachments (id, account_id, status_id, type, r2_key, content_type, width, height)
      SELECT printf('%d', 900000000 + value), printf('%d', 1001 + value % 50), printf('%d', (${T0} + value * 1000) * 65536), 'image', 'bench/' || value || '.png', 'image/png', 640, 480
        FROM series WHERE value % 5 = 0`,
+    // The signed-in bench user: local account 1002, following every other account, blocking 1003,
+    // muting 1005, with a home feed of what it follows and a notification for one post in 10.
+    `INSERT OR IGNORE INTO users (id, email, account_id) VALUES ('1', 'bench@bench.example', '1002')`,
+    `INSERT OR IGNORE INTO oauth_tokens (id, token_hash, user_id, scopes) VALUES ('1', '${createHash('sha256').update(BENCH_TOKEN).digest('hex')}', '1', 'read write follow')`,
+    `${series(1, 50)}INSERT OR IGNORE INTO follows (id, account_id, target_account_id) SELECT printf('%d', 800000 + value), '1002', printf('%d', 1000 + value) FROM series WHERE value NOT IN (2, 3)`,
+    `INSERT OR IGNORE INTO blocks (id, account_id, target_account_id) VALUES ('1', '1002', '1003')`,
+    `INSERT OR IGNORE INTO mutes (id, account_id, target_account_id) VALUES ('1', '1002', '1005')`,
+    `${series(from, to - 1)}INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
+     SELECT '1002', printf('%d', (${T0} + value * 1000) * 65536), printf('%d', 1001 + value % 50) FROM series WHERE value % 50 NOT IN (1, 2)`,
+    `${series(from, to - 1)}INSERT OR IGNORE INTO notifications (id, account_id, from_account_id, type, status_id, dedupe_key)
+     SELECT printf('%d', (${T0} + value * 1000) * 65536 + 1), '1002', printf('%d', 1001 + value % 50),
+            CASE value % 3 WHEN 0 THEN 'favourite' WHEN 1 THEN 'mention' ELSE 'reblog' END, printf('%d', (${T0} + value * 1000) * 65536), 'bench:' || value
+       FROM series WHERE value % 10 = 0 AND value % 50 <> 1`,
   ]
   for (const command of statements) {
     await run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', PERSIST, '--command', command], { env: toolEnv({ CI: 'true' }), stdio: 'ignore' })
@@ -133,7 +154,7 @@ async function seed(from: number, to: number): Promise<void> {
 
 async function pageRows(url: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
-  for (const e of PAGES) out[e.name] = await rowsRead(url, e.path)
+  for (const e of PAGES) out[e.name] = await rowsRead(url, e.path, e.requests?.[0])
   return out
 }
 
@@ -222,7 +243,7 @@ try {
   console.log(`\nD1 rows read per timeline page (limit 20; target ≤ 100 = 5 × limit) at ${SEEDED_STATUSES} and ${BIG_STATUSES} statuses:`)
   for (const e of PAGES) {
     const ok = Number(small[e.name]) <= 100 && Number(big[e.name]) <= 100
-    console.log(`  ${e.name.padEnd(36)} ${String(small[e.name]).padStart(5)}  ${String(big[e.name]).padStart(5)}  ${ok ? 'met' : 'MISSED'}`)
+    console.log(`  ${e.name.padEnd(42)} ${String(small[e.name]).padStart(5)}  ${String(big[e.name]).padStart(5)}  ${ok ? 'met' : 'MISSED'}`)
   }
   const searchOk = Number(searchSmall) <= 100 && Number(searchBig) <= 100
   console.log(`  ${'GET /api/v2/search (statuses)'.padEnd(36)} ${searchSmall.padStart(5)}  ${searchBig.padStart(5)}  ${searchOk ? 'met' : 'MISSED'}`)

@@ -29,6 +29,8 @@ export async function lookupAccount(db: Db, acct: unknown, origin: string) {
     .where(sql<boolean>`username = ${username} COLLATE NOCASE`)
     .where('domain', '=', domain)
     .executeTakeFirst()
+  // Call site for remote resolution: an unknown user@domain is to be fetched by WebFinger here,
+  // through resolveAccount in backend/federation/resolve.ts (federation branch); until then it is a 404.
   if (row === undefined) throw notFound()
   return renderAccount(row, origin)
 }

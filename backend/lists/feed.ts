@@ -4,29 +4,6 @@ import type { StatusRow } from '../mastodon/status'
 import { newestFirst, type PageRequest } from '../timelines/page'
 import { keyset } from '../timelines/queries'
 
-/**
- * Puts a new post into the feed of every list holding its author, in one statement. A reply goes
- * in only as the list's replies policy allows: to the list's members (`list`), to anyone the owner
- * follows (`followed`), or never (`none`). Replies to oneself always count as part of a thread.
- */
-export async function fanOutToListFeeds(db: Db, statusId: string): Promise<void> {
-  await sql`
-    INSERT OR IGNORE INTO list_feed (list_id, status_id, author_id)
-    SELECT l.id, s.id, s.account_id
-      FROM statuses s
-      JOIN list_accounts la ON la.account_id = s.account_id
-      JOIN lists l ON l.id = la.list_id
-     WHERE s.id = ${statusId}
-       AND s.visibility IN ('public', 'unlisted', 'private')
-       AND (s.reblog_of_id IS NULL OR EXISTS (
-             SELECT 1 FROM follows f WHERE f.account_id = l.account_id AND f.target_account_id = s.account_id AND f.show_reblogs = 1))
-       AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id
-            OR (l.replies_policy = 'list' AND EXISTS (SELECT 1 FROM list_accounts m WHERE m.list_id = l.id AND m.account_id = s.in_reply_to_account_id))
-            OR (l.replies_policy = 'followed' AND EXISTS (
-                  SELECT 1 FROM follows f WHERE f.account_id = l.account_id AND f.target_account_id = s.in_reply_to_account_id AND f.state = 'accepted')))
-  `.execute(db)
-}
-
 /** A member just added: their recent posts join the list, so it does not start empty. */
 export async function mergeIntoListFeed(db: Db, listId: string, memberId: string, recent = 40): Promise<void> {
   await sql`

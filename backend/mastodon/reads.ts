@@ -1,40 +1,58 @@
 import type { Db } from '../db/client'
+import { isId } from '../ids'
+import { notFound } from '../http/errors'
 import { accountStatusRows, ancestorIds, descendantIds, homeTimelineRows, pinnedStatusRows, publicTimelineRows, tagTimelineRows, type PublicScope } from '../timelines/queries'
 import type { PageRequest } from '../timelines/page'
 import { readAccount } from '../accounts/read'
 import { visibleIds, visibleStatus } from '../statuses/visibility'
 import { loadStatuses, renderStatusRows, type MastodonStatus } from './status'
+import { blockedEitherWay, visibilitiesFor } from '../relationships/visibility'
+import { visibleStatusesFor } from '../relationships/thread-visibility'
 
 /**
  * Timelines and threads. `viewerId` is the signed-in account (or null): it decides what private
  * posts show and adds the viewer's flags (favourited, reblogged…) to each status.
  */
 export async function publicTimeline(db: Db, scope: PublicScope, onlyMedia: boolean, page: PageRequest, origin: string, viewerId: string | null = null): Promise<MastodonStatus[]> {
-  return renderStatusRows(db, await publicTimelineRows(db, scope, page, onlyMedia), origin, viewerId)
+  return renderStatusRows(db, await publicTimelineRows(db, scope, page, onlyMedia, viewerId), origin, viewerId)
 }
 
 export async function tagTimeline(db: Db, tag: string, scope: PublicScope, page: PageRequest, origin: string, viewerId: string | null = null): Promise<MastodonStatus[]> {
-  return renderStatusRows(db, await tagTimelineRows(db, tag, scope, page), origin, viewerId)
+  return renderStatusRows(db, await tagTimelineRows(db, tag, scope, page, viewerId), origin, viewerId)
 }
 
-/** A thread around a status: the ancestors and descendants the viewer may see. */
+/**
+ * A thread around a status: the ancestors and descendants the viewer may see. The status itself
+ * opens even if its author is muted (but not across a block); replies from muted accounts are left out.
+ */
 export async function statusContext(db: Db, id: string, origin: string, viewerId: string | null = null) {
-  await visibleStatus(db, viewerId, id)
+  if (!isId(id)) throw notFound()
+  const root = await visibleStatus(db, viewerId, id)
+  if (viewerId !== null && viewerId !== root.account_id && (await blockedEitherWay(db, viewerId, root.account_id))) throw notFound()
   const [up, down] = await Promise.all([ancestorIds(db, id), descendantIds(db, id)])
   const [ancestors, descendants] = await Promise.all([loadStatuses(db, up, origin, viewerId), loadStatuses(db, down, origin, viewerId)])
-  const visible = await visibleIds(db, viewerId, [...ancestors, ...descendants].map((s) => ({ id: s.id, account_id: s.account.id, visibility: s.visibility })))
+  const thread = [...ancestors, ...descendants]
+  // One bounded pass over the whole thread: visibility, and the viewer's blocks, mutes and follows among its authors.
+  const visible =
+    viewerId === null
+      ? await visibleIds(db, null, thread.map((s) => ({ id: s.id, account_id: s.account.id, visibility: s.visibility })))
+      : new Set((await visibleStatusesFor(db, viewerId, thread)).map((s) => s.id))
   return { ancestors: ancestors.filter((s) => visible.has(s.id)), descendants: descendants.filter((s) => visible.has(s.id)) }
 }
 
-/** Which of an account's posts a viewer may list: all of their own, followers-only too for followers. */
-async function accountVisibilities(db: Db, accountId: string, viewerId: string | null): Promise<Array<'public' | 'unlisted' | 'private' | 'direct'>> {
-  if (viewerId === accountId) return ['public', 'unlisted', 'private', 'direct']
-  if (viewerId !== null) {
-    const follows = await db.selectFrom('follows').select('id').where('account_id', '=', viewerId).where('target_account_id', '=', accountId).where('state', '=', 'accepted').executeTakeFirst()
-    if (follows) return ['public', 'unlisted', 'private']
-  }
-  return ['public', 'unlisted']
+/** What a signed-out visitor (or a server-rendered page) may read of a thread. */
+export function publicContext(db: Db, id: string, origin: string) {
+  return statusContext(db, id, origin, null)
 }
+
+/** A status as a signed-out visitor sees it, or 404. */
+export async function publicStatus(db: Db, id: string, origin: string): Promise<MastodonStatus> {
+  await visibleStatus(db, null, id)
+  const [status] = await loadStatuses(db, [id], origin)
+  if (!status) throw notFound()
+  return status
+}
+
 
 export async function accountStatuses(
   db: Db,
@@ -45,9 +63,15 @@ export async function accountStatuses(
   viewerId: string | null = null,
 ): Promise<MastodonStatus[]> {
   await readAccount(db, id, origin)
-  const visibilities = await accountVisibilities(db, id, viewerId)
-  const rows = options.pinned ? await pinnedStatusRows(db, id, visibilities, page) : await accountStatusRows(db, id, { ...options, visibilities }, page)
-  return renderStatusRows(db, rows, origin, viewerId)
+  // Mastodon shows nothing of an account that blocks the viewer or that the viewer blocks.
+  if (viewerId !== null && viewerId !== id && (await blockedEitherWay(db, viewerId, id))) return []
+  const visibilities = await visibilitiesFor(db, viewerId, id)
+  if (options.pinned) {
+    // Pins are few and not paged: the first page lists them, later pages are empty.
+    if (page.maxId !== null || page.minId !== null || page.sinceId !== null) return []
+    return renderStatusRows(db, await pinnedStatusRows(db, id, { visibilities, viewerId }, page.limit), origin, viewerId)
+  }
+  return renderStatusRows(db, await accountStatusRows(db, id, { ...options, visibilities, viewerId }, page), origin, viewerId)
 }
 
 /**

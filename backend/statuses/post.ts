@@ -2,7 +2,7 @@ import type { Db } from '../db/client'
 import { newId, timeOfId } from '../ids'
 import { HttpError, unprocessable } from '../http/errors'
 import { notificationsCommitted, notificationStatements } from '../notifications/create'
-import { fanOutStatement } from '../timelines/queries'
+import { fanOutStatements } from '../timelines/queries'
 import { loadStatuses, type MastodonStatus, type StatusRow } from '../mastodon/status'
 import { contentStatements, mentionNotifications, prepareContent, readDraft } from './compose'
 import { federate } from './federate'
@@ -110,7 +110,7 @@ export async function postStatus(w: Writer, accountId: string, params: Record<st
       prepared(w.d1, w.db.insertInto('idempotency_keys').values({ account_id: accountId, key: idempotencyKey, status_id: id, created_at: new Date(now).toISOString() })),
     )
   }
-  statements.push(fanOutStatement(w.d1, id))
+  statements.push(...fanOutStatements(w.d1, id))
 
   const notify = mentionNotifications(content, accountId, id)
   if (visibility !== 'direct') {

@@ -2,7 +2,7 @@ import { newId, timeOfId } from '../ids'
 import { HttpError } from '../http/errors'
 import { statusActivityUri } from '../federation/activity-ids'
 import { notificationsCommitted, notificationStatements } from '../notifications/create'
-import { fanOutStatement } from '../timelines/queries'
+import { fanOutStatements } from '../timelines/queries'
 import type { MastodonStatus } from '../mastodon/status'
 import { federate } from './federate'
 import { authorOf, readVisibility, render } from './post'
@@ -48,7 +48,7 @@ export async function reblog(w: Writer, viewerId: string, id: string, params: Re
         edited_at: null,
       }),
     ),
-    fanOutStatement(w.d1, reblogId),
+    ...fanOutStatements(w.d1, reblogId),
     ...notifications.statements,
   ])
   await notificationsCommitted(w.env, notifications.ids)

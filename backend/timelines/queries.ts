@@ -2,6 +2,7 @@ import { CompiledQuery, sql, type Expression, type SqlBool } from 'kysely'
 import type { Db } from '../db/client'
 import type { StatusRow } from '../mastodon/status'
 import { lowerBound, newestFirst, readsAscending, type PageRequest } from './page'
+import { mentionsViewer, visibleToViewer, type Visibility } from '../relationships/visibility'
 
 /** Keyset conditions and order for a column of ids, applied as raw SQL so any table can share them. */
 export function keyset(column: string, page: PageRequest): { where: Expression<SqlBool>; order: 'asc' | 'desc' } {
@@ -19,7 +20,7 @@ export type PublicScope = 'all' | 'local' | 'remote'
  * Public, original posts, newest first, as whole rows: reading them with the index scan costs
  * `limit` rows once, instead of again by id.
  */
-export async function publicTimelineRows(db: Db, scope: PublicScope, page: PageRequest, onlyMedia = false): Promise<StatusRow[]> {
+export async function publicTimelineRows(db: Db, scope: PublicScope, page: PageRequest, onlyMedia = false, viewerId: string | null = null): Promise<StatusRow[]> {
   const { where, order } = keyset('statuses.id', page)
   let q = db
     .selectFrom('statuses')
@@ -27,6 +28,7 @@ export async function publicTimelineRows(db: Db, scope: PublicScope, page: PageR
     .where('visibility', '=', 'public')
     .where('reblog_of_id', 'is', null)
     .where(where)
+  if (viewerId !== null) q = q.where(visibleToViewer(viewerId))
   if (scope !== 'all') q = q.where('local', '=', scope === 'local' ? 1 : 0)
   // A join on the first attachment, not a subquery per row: one index probe per candidate.
   if (onlyMedia) q = q.innerJoin('media_attachments', (j) => j.onRef('media_attachments.status_id', '=', 'statuses.id').on('media_attachments.position', '=', 0))
@@ -47,7 +49,11 @@ export async function homeTimelineIds(db: Db, accountId: string, page: PageReque
   return newestFirst(page, rows.map((r) => r.status_id))
 }
 
-/** A local account's home timeline as whole status rows, newest first: one range scan of its feed. */
+/**
+ * A local account's home timeline as whole status rows, newest first: one range scan of its feed.
+ * Blocking or muting removes the author's entries from the feed; what arrives later (a muted
+ * account's new posts, reblogs of hidden authors) is filtered here.
+ */
 export async function homeTimelineRows(db: Db, accountId: string, page: PageRequest): Promise<StatusRow[]> {
   const { where, order } = keyset('home_feed.status_id', page)
   const rows = await db
@@ -56,6 +62,7 @@ export async function homeTimelineRows(db: Db, accountId: string, page: PageRequ
     .selectAll('statuses')
     .where('home_feed.account_id', '=', accountId)
     .where(where)
+    .where(visibleToViewer(accountId))
     .orderBy('home_feed.status_id', order)
     .limit(page.limit)
     .execute()
@@ -68,11 +75,17 @@ const SHUNNED = (reader: string, author: string) => `(
     OR EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = ${reader} AND m.target_account_id = ${author}
                  AND (m.expires_at IS NULL OR m.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))))`
 
+/** Whether `reader` keeps `author` in an exclusive list, whose posts stay out of home. */
+const IN_EXCLUSIVE_LIST = (reader: string, author: string) => `EXISTS (
+       SELECT 1 FROM list_accounts la JOIN lists l ON l.id = la.list_id
+        WHERE la.account_id = ${author} AND l.account_id = ${reader} AND l.exclusive = 1)`
+
 /**
  * Fan-out on write, one statement whose cost is the number of local readers: the author's local
  * followers (for public, unlisted and followers-only posts, and reblogs when they show reblogs),
  * the local accounts a direct post mentions, and the author, if local. Readers who block or mute
- * the author (or, for a reblog, the original's author) are skipped. Idempotent.
+ * the author (or, for a reblog, the original's author) are skipped, and so are readers who keep
+ * the author in an exclusive list. Idempotent.
  */
 const FAN_OUT_SQL = `
   INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
@@ -85,6 +98,7 @@ const FAN_OUT_SQL = `
      AND s.visibility IN ('public', 'unlisted', 'private')
      AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)
      AND NOT ${SHUNNED('f.account_id', 's.account_id')}
+     AND NOT ${IN_EXCLUSIVE_LIST('f.account_id', 's.account_id')}
      AND (o.id IS NULL OR NOT ${SHUNNED('f.account_id', 'o.account_id')})
   UNION ALL
   SELECT sm.account_id, s.id, s.account_id
@@ -99,14 +113,36 @@ const FAN_OUT_SQL = `
    WHERE s.id = ?1
 `
 
-/** The fan-out as a statement, for the batch that stores the status (read-your-writes in the request). */
-export function fanOutStatement(d1: D1Database, statusId: string): D1PreparedStatement {
-  return d1.prepare(FAN_OUT_SQL).bind(statusId)
+/**
+ * The same for lists: every list holding the author gets the post, a reply only as the list's
+ * replies policy allows (to its members, to anyone the owner follows, or never); replies to
+ * oneself always count as part of a thread.
+ */
+const LIST_FAN_OUT_SQL = `
+  INSERT OR IGNORE INTO list_feed (list_id, status_id, author_id)
+  SELECT l.id, s.id, s.account_id
+    FROM statuses s
+    JOIN list_accounts la ON la.account_id = s.account_id
+    JOIN lists l ON l.id = la.list_id
+    JOIN follows f ON f.account_id = l.account_id AND f.target_account_id = s.account_id AND f.state = 'accepted'
+   WHERE s.id = ?1
+     AND s.visibility IN ('public', 'unlisted', 'private')
+     AND (s.reblog_of_id IS NULL OR f.show_reblogs = 1)
+     AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id
+          OR (l.replies_policy = 'list' AND EXISTS (SELECT 1 FROM list_accounts m WHERE m.list_id = l.id AND m.account_id = s.in_reply_to_account_id))
+          OR (l.replies_policy = 'followed' AND EXISTS (
+                SELECT 1 FROM follows g WHERE g.account_id = l.account_id AND g.target_account_id = s.in_reply_to_account_id AND g.state = 'accepted')))
+`
+
+/** The fan-outs as statements, for the batch that stores the status (read-your-writes in the request). */
+export function fanOutStatements(d1: D1Database, statusId: string): D1PreparedStatement[] {
+  return [d1.prepare(FAN_OUT_SQL).bind(statusId), d1.prepare(LIST_FAN_OUT_SQL).bind(statusId)]
 }
 
-/** Puts a new post (or reblog) into the home timelines allowed to see it (see FAN_OUT_SQL). */
+/** Puts a new post (or reblog) into the home timelines and lists allowed to see it. */
 export async function fanOutToHomeFeeds(db: Db, statusId: string): Promise<void> {
   await db.executeQuery(CompiledQuery.raw(FAN_OUT_SQL, [statusId]))
+  await db.executeQuery(CompiledQuery.raw(LIST_FAN_OUT_SQL, [statusId]))
 }
 
 /** After a follow is accepted: the newest posts of the followed account join the follower's home. */
@@ -126,7 +162,7 @@ export async function removeAuthorFromHomeFeed(db: Db, accountId: string, author
 }
 
 /** Public posts carrying a hashtag (matched case-insensitively), newest first. */
-export async function tagTimelineRows(db: Db, tagName: string, scope: PublicScope, page: PageRequest): Promise<StatusRow[]> {
+export async function tagTimelineRows(db: Db, tagName: string, scope: PublicScope, page: PageRequest, viewerId: string | null = null): Promise<StatusRow[]> {
   const tag = await db.selectFrom('tags').select('id').where(sql<SqlBool>`name = ${tagName} COLLATE NOCASE`).executeTakeFirst()
   if (!tag) return []
   const { where, order } = keyset('status_tags.status_id', page)
@@ -138,6 +174,7 @@ export async function tagTimelineRows(db: Db, tagName: string, scope: PublicScop
     .where('statuses.visibility', '=', 'public')
     .where(where)
   if (scope !== 'all') q = q.where('statuses.local', '=', scope === 'local' ? 1 : 0)
+  if (viewerId !== null) q = q.where(visibleToViewer(viewerId))
   return newestFirst(page, await q.orderBy('status_tags.status_id', order).limit(page.limit).execute())
 }
 
@@ -148,7 +185,19 @@ export interface AccountStatusesOptions {
   /** Only posts with this hashtag. */
   tagged: string | null
   /** Signed-out visitors see public and unlisted posts only. */
-  visibilities: Array<'public' | 'unlisted' | 'private' | 'direct'>
+  visibilities: Visibility[]
+  /**
+   * A signed-in viewer other than the author: their private or direct posts that mention the
+   * viewer are shown too, and reblogs of accounts hidden from the viewer are left out.
+   */
+  viewerId?: string | null
+}
+
+/** The visibilities given, plus private and direct posts that mention a signed-in viewer. */
+function authorVisibility(accountId: string, options: Pick<AccountStatusesOptions, 'visibilities' | 'viewerId'>): Expression<SqlBool> {
+  const listed = sql<SqlBool>`statuses.visibility IN (${sql.join(options.visibilities)})`
+  const viewerId = options.viewerId ?? null
+  return viewerId !== null && viewerId !== accountId ? sql<SqlBool>`(${listed} OR ${mentionsViewer(viewerId)})` : listed
 }
 
 /** An account's posts (and reblogs), newest first. */
@@ -158,8 +207,10 @@ export async function accountStatusRows(db: Db, accountId: string, options: Acco
     .selectFrom('statuses')
     .selectAll('statuses')
     .where('statuses.account_id', '=', accountId)
-    .where('statuses.visibility', 'in', options.visibilities)
     .where(where)
+  q = q.where(authorVisibility(accountId, options))
+  const viewerId = options.viewerId ?? null
+  if (viewerId !== null && viewerId !== accountId) q = q.where(visibleToViewer(viewerId, false))
   if (options.excludeReplies) q = q.where('statuses.in_reply_to_id', 'is', null)
   if (options.excludeReblogs) q = q.where('statuses.reblog_of_id', 'is', null)
   if (options.onlyMedia) q = q.innerJoin('media_attachments', (j) => j.onRef('media_attachments.status_id', '=', 'statuses.id').on('media_attachments.position', '=', 0))
@@ -171,6 +222,17 @@ export async function accountStatusRows(db: Db, accountId: string, options: Acco
       .where(sql<SqlBool>`tags.name = ${tagged} COLLATE NOCASE`)
   }
   return newestFirst(page, await q.orderBy('statuses.id', order).limit(page.limit).execute())
+}
+
+/** The posts an account pinned, most recently pinned first, within the visibilities given. */
+export async function pinnedStatusRows(db: Db, accountId: string, options: Pick<AccountStatusesOptions, 'visibilities' | 'viewerId'>, limit: number): Promise<StatusRow[]> {
+  const q = db
+    .selectFrom('status_pins')
+    .innerJoin('statuses', 'statuses.id', 'status_pins.status_id')
+    .selectAll('statuses')
+    .where('status_pins.account_id', '=', accountId)
+    .where(authorVisibility(accountId, options))
+  return q.orderBy('status_pins.created_at', 'desc').limit(limit).execute()
 }
 
 /** How far up and down a thread the context goes, so one huge thread cannot cost unbounded reads. */
@@ -205,22 +267,4 @@ export async function descendantIds(db: Db, statusId: string): Promise<string[]>
     SELECT id FROM down WHERE depth > 0 ORDER BY path
   `.execute(db)
   return rows.map((r) => r.id)
-}
-
-/**
- * An account's pinned posts, most recently pinned first. They are few (LIMITS.accounts.maxPinnedStatuses),
- * so they come as one page: asking for a page past it gives nothing.
- */
-export async function pinnedStatusRows(db: Db, accountId: string, visibilities: AccountStatusesOptions['visibilities'], page: PageRequest): Promise<StatusRow[]> {
-  if (page.maxId !== null || page.minId !== null || page.sinceId !== null) return []
-  return db
-    .selectFrom('status_pins')
-    .innerJoin('statuses', 'statuses.id', 'status_pins.status_id')
-    .selectAll('statuses')
-    .where('status_pins.account_id', '=', accountId)
-    .where('statuses.account_id', '=', accountId)
-    .where('statuses.visibility', 'in', visibilities)
-    .orderBy('status_pins.created_at', 'desc')
-    .limit(page.limit)
-    .execute()
 }

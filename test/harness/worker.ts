@@ -17,9 +17,10 @@ import { invalidate } from '../../backend/cache/client'
 import { MeteredD1 } from '../../backend/db/metered-d1'
 import { database } from '../../backend/db/client'
 import { parsePage } from '../../backend/timelines/page'
-import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineRows, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
+import { fanOutToHomeFeeds, homeTimelineIds, homeTimelineRows, mergeIntoHomeFeed, publicTimelineRows, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
 import { fetchSelfCheck, signatureSelfCheck } from './federation'
 import { accountSigningKey } from '../../backend/auth/keys'
+import { authorizeFollowRequest, block, follow, rejectFollowRequest, removeFromFollowers, unblock, unfollow } from '../../backend/relationships/actions'
 import { createNotifications, type NewNotification } from '../../backend/notifications/create'
 
 export default {
@@ -93,6 +94,11 @@ export default {
         return Response.json({ version: await stub.delete(op.key) })
       }
       if (pathname.startsWith('/timelines/')) return await timelines(request, env)
+      if (request.method === 'POST' && pathname === '/relationships/act') return await relationshipAct(request, env)
+      if (request.method === 'POST' && pathname === '/notifications/create') {
+        await createNotifications(env, ((await readJsonObject(request)) as { items: NewNotification[] }).items)
+        return Response.json({ ok: true })
+      }
       if (request.method === 'POST' && pathname === '/federation/signatures') return Response.json(await signatureSelfCheck())
       if (request.method === 'POST' && pathname === '/federation/fetch') {
         const { target, allow } = (await readJsonObject(request)) as { target: string; allow: string }
@@ -127,9 +133,46 @@ async function timelines(request: Request, env: Env): Promise<Response> {
     return Response.json({ rowsRead: d1.usage.rowsRead, rowsWritten: d1.usage.rowsWritten })
   }
   const page = parsePage(url.searchParams)
+  // viewer=<account id>: the signed-in reads, with that account's blocks and mutes applied.
+  const viewer = url.searchParams.get('viewer')
   const ids =
     kind === 'home'
       ? await homeTimelineIds(db, url.searchParams.get('account') ?? '', page)
-      : (await publicTimelineRows(db, kind === 'local' || kind === 'remote' ? kind : 'all', page)).map((r) => r.id)
+      : kind === 'home-rows'
+        ? (await homeTimelineRows(db, url.searchParams.get('account') ?? '', page)).map((r) => r.id)
+        : (await publicTimelineRows(db, kind === 'local' || kind === 'remote' ? kind : 'all', page, false, viewer)).map((r) => r.id)
   return Response.json({ ids, rowsRead: d1.usage.rowsRead })
+}
+
+/**
+ * Runs a relationship action with a queue that records what it sends, so tests can check the
+ * `federate` messages (the real consumer belongs to federation).
+ */
+async function relationshipAct(request: Request, env: Env): Promise<Response> {
+  const body = (await readJsonObject(request)) as { action: string; viewerId: string; targetId: string; reblogs?: boolean; notify?: boolean }
+  const sent: unknown[] = []
+  const queue = {
+    send: (message: unknown) => {
+      sent.push(message)
+      return Promise.resolve()
+    },
+    sendBatch: (messages: Iterable<{ body: unknown }>) => {
+      for (const m of messages) sent.push(m.body)
+      return Promise.resolve()
+    },
+  } as unknown as Env['QUEUE']
+  const ctx = { env: { DB: env.DB, QUEUE: queue }, db: database(env.DB), viewerId: body.viewerId }
+  const actions: Record<string, () => Promise<void>> = {
+    follow: () => follow(ctx, body.targetId, { reblogs: body.reblogs, notify: body.notify }),
+    unfollow: () => unfollow(ctx, body.targetId),
+    block: () => block(ctx, body.targetId),
+    unblock: () => unblock(ctx, body.targetId),
+    authorize: () => authorizeFollowRequest(ctx, body.targetId),
+    reject: () => rejectFollowRequest(ctx, body.targetId),
+    remove: () => removeFromFollowers(ctx, body.targetId),
+  }
+  const act = actions[body.action]
+  if (!act) return Response.json({ error: 'unknown action' }, { status: 404 })
+  await act()
+  return Response.json({ messages: sent.filter((m) => (m as { type?: string }).type === 'federate') })
 }

@@ -149,4 +149,28 @@ describe('timeline cost at 10,000 statuses', () => {
     const first = await stack.db.prepare('SELECT reblogs_count FROM statuses WHERE id = ?').bind(String(BigInt(BASE_MS) * 65536n)).first<{ reblogs_count: number }>()
     expect(first?.reblogs_count).toBe(STATUSES / 10)
   })
+
+  it('a viewer with blocks and mutes: pages stay within 5 × limit rows and leave those authors out', async () => {
+    // The viewer blocks 1003, mutes 1005 (and an expired mute of 1009 no longer counts), and 1007 blocks the viewer.
+    await stack.db.batch([
+      stack.db.prepare("INSERT INTO blocks (id, account_id, target_account_id) VALUES ('9001', '1000', '1003'), ('9002', '1007', '1000')"),
+      stack.db.prepare("INSERT INTO mutes (id, account_id, target_account_id, expires_at) VALUES ('9003', '1000', '1005', NULL), ('9004', '1000', '1009', '2020-01-01T00:00:00.000Z')"),
+    ])
+    const hidden = "('1003', '1005', '1007')"
+    const all = await expected(`visibility = 'public' AND reblog_of_id IS NULL AND account_id NOT IN ${hidden}`)
+    const down = await pageDown('public?viewer=1000', 40)
+    expect(down.ids).toEqual(all)
+    expect(down.maxRows).toBeLessThanOrEqual(5 * 40)
+    const up = await pageUp('public?viewer=1000', 40)
+    expect(up.ids).toEqual(all)
+    expect(up.maxRows).toBeLessThanOrEqual(5 * 40)
+
+    const { results } = await stack.db
+      .prepare(`SELECT status_id AS id FROM home_feed WHERE account_id = '1000' AND author_id NOT IN ${hidden} ORDER BY status_id DESC`)
+      .all<{ id: string }>()
+    const home = await pageDown('home-rows?account=1000', 40)
+    expect(home.ids).toEqual(results.map((r) => r.id))
+    expect(home.maxRows).toBeLessThanOrEqual(5 * 40)
+    console.log(`rows read per page of 40 with blocks and mutes: public ${down.maxRows} (up ${up.maxRows}), home ${home.maxRows}`)
+  })
 })

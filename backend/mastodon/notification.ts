@@ -1,0 +1,20 @@
+import type { Selectable } from 'kysely'
+import type { NotificationsTable } from '../db/schema'
+import type { MastodonAccount } from './account'
+import type { MastodonStatus } from './status'
+
+export type NotificationRow = Selectable<NotificationsTable>
+
+/** The Mastodon Notification entity; notifications are not grouped here, so the key is Mastodon's ungrouped form. */
+export function renderNotification(row: NotificationRow, account: MastodonAccount, status: MastodonStatus | null) {
+  return {
+    id: row.id,
+    type: row.type,
+    group_key: `ungrouped-${row.id}`,
+    created_at: row.created_at,
+    account,
+    ...(row.status_id !== null ? { status } : {}),
+  }
+}
+
+export type MastodonNotification = ReturnType<typeof renderNotification>
