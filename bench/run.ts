@@ -187,15 +187,16 @@ async function rowsRead(url: string, path: string, request?: NonNullable<Endpoin
   return res.headers.get('x-herd-d1-rows-read') ?? '?'
 }
 
-/** Searches until the index has caught up with every queued change; the rows read on the way. */
+/**
+ * Searches until the index has caught up with every queued change (a search then reads a page's
+ * worth of rows, not a replay's); the rows read on the way.
+ */
 async function settleSearch(url: string): Promise<number> {
   let total = 0
-  let last = -1
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 1000; i++) {
     const rows = Number(await rowsRead(url, SEARCH_PATH, SEARCH))
-    if (rows === last) break
+    if (!(rows > 1000)) break
     total += rows
-    last = rows
   }
   return total
 }
