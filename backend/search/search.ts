@@ -219,7 +219,7 @@ export async function search(env: Env, d1: D1Database, db: Db, viewer: Viewer | 
   ])
   return {
     accounts: accounts.map((a) => renderAccount(a, origin)),
-    statuses: await renderStatusRows(db, statuses, origin),
+    statuses: await renderStatusRows(db, statuses, origin, viewer?.accountId ?? null),
     hashtags: await renderTags(db, hashtags, viewer?.accountId ?? null, origin),
   }
 }
