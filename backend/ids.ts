@@ -9,8 +9,27 @@ export function idFromTime(ms: number, random: number = randomLow16()): string {
   return ((BigInt(ms) << 16n) | BigInt(random & 0xffff)).toString()
 }
 
+let lastMs = -1
+let lastLow = 0
+
+/**
+ * A new id, increasing within this isolate even when the clock does not move (workerd stops the
+ * clock during computation, so every id made in one request shares its millisecond). The first id
+ * of a millisecond starts at a random point in the lower half of the 16 bits; later ones count up.
+ */
 export function newId(now: number = Date.now()): string {
-  return idFromTime(now)
+  // An id for an earlier time (a backdated version, say) is made for that time, not counted.
+  if (now < lastMs) return idFromTime(now)
+  if (now > lastMs) {
+    lastMs = now
+    lastLow = randomLow16() & 0x7fff
+  } else if (lastLow < 0xffff) {
+    lastLow += 1
+  } else {
+    lastMs += 1
+    lastLow = 0
+  }
+  return idFromTime(lastMs, lastLow)
 }
 
 /** The smallest id at a given time: useful as a keyset bound ("everything since t"). */

@@ -90,3 +90,15 @@ export function applyFilterSet<T extends FilterableStatus & { account?: { id: st
   }
   return out
 }
+
+/** For a signed-in read: the viewer's filters of that context applied to a page (one to three queries). */
+export async function withFilters<T extends FilterableStatus & { account?: { id: string } }>(
+  db: Db,
+  viewerId: string | null,
+  context: FilterContext,
+  statuses: T[],
+): Promise<Array<T & { filtered?: FilterResult[] }>> {
+  if (viewerId === null || statuses.length === 0) return statuses
+  const set = await filterSetFor(db, viewerId, context)
+  return set.empty ? statuses : applyFilterSet(set, statuses, viewerId)
+}

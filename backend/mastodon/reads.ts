@@ -8,17 +8,18 @@ import { visibleIds, visibleStatus } from '../statuses/visibility'
 import { loadStatuses, renderStatusRows, type MastodonStatus } from './status'
 import { blockedEitherWay, visibilitiesFor } from '../relationships/visibility'
 import { visibleStatusesFor } from '../relationships/thread-visibility'
+import { withFilters } from '../filters/apply'
 
 /**
  * Timelines and threads. `viewerId` is the signed-in account (or null): it decides what private
  * posts show and adds the viewer's flags (favourited, reblogged…) to each status.
  */
 export async function publicTimeline(db: Db, scope: PublicScope, onlyMedia: boolean, page: PageRequest, origin: string, viewerId: string | null = null): Promise<MastodonStatus[]> {
-  return renderStatusRows(db, await publicTimelineRows(db, scope, page, onlyMedia, viewerId), origin, viewerId)
+  return withFilters(db, viewerId, 'public', await renderStatusRows(db, await publicTimelineRows(db, scope, page, onlyMedia, viewerId), origin, viewerId))
 }
 
 export async function tagTimeline(db: Db, tag: string, scope: PublicScope, page: PageRequest, origin: string, viewerId: string | null = null): Promise<MastodonStatus[]> {
-  return renderStatusRows(db, await tagTimelineRows(db, tag, scope, page, viewerId), origin, viewerId)
+  return withFilters(db, viewerId, 'public', await renderStatusRows(db, await tagTimelineRows(db, tag, scope, page, viewerId), origin, viewerId))
 }
 
 /**
@@ -37,7 +38,10 @@ export async function statusContext(db: Db, id: string, origin: string, viewerId
     viewerId === null
       ? await visibleIds(db, null, thread.map((s) => ({ id: s.id, account_id: s.account.id, visibility: s.visibility })))
       : new Set((await visibleStatusesFor(db, viewerId, thread)).map((s) => s.id))
-  return { ancestors: ancestors.filter((s) => visible.has(s.id)), descendants: descendants.filter((s) => visible.has(s.id)) }
+  return {
+    ancestors: await withFilters(db, viewerId, 'thread', ancestors.filter((s) => visible.has(s.id))),
+    descendants: await withFilters(db, viewerId, 'thread', descendants.filter((s) => visible.has(s.id))),
+  }
 }
 
 /** What a signed-out visitor (or a server-rendered page) may read of a thread. */
@@ -69,9 +73,9 @@ export async function accountStatuses(
   if (options.pinned) {
     // Pins are few and not paged: the first page lists them, later pages are empty.
     if (page.maxId !== null || page.minId !== null || page.sinceId !== null) return []
-    return renderStatusRows(db, await pinnedStatusRows(db, id, { visibilities, viewerId }, page.limit), origin, viewerId)
+    return withFilters(db, viewerId, 'account', await renderStatusRows(db, await pinnedStatusRows(db, id, { visibilities, viewerId }, page.limit), origin, viewerId))
   }
-  return renderStatusRows(db, await accountStatusRows(db, id, { ...options, visibilities, viewerId }, page), origin, viewerId)
+  return withFilters(db, viewerId, 'account', await renderStatusRows(db, await accountStatusRows(db, id, { ...options, visibilities, viewerId }, page), origin, viewerId))
 }
 
 /**
@@ -79,5 +83,5 @@ export async function accountStatuses(
  * to see them, so reading it needs no visibility check.
  */
 export async function homeTimeline(db: Db, accountId: string, page: PageRequest, origin: string): Promise<MastodonStatus[]> {
-  return renderStatusRows(db, await homeTimelineRows(db, accountId, page), origin, accountId)
+  return withFilters(db, accountId, 'home', await renderStatusRows(db, await homeTimelineRows(db, accountId, page), origin, accountId))
 }

@@ -5,6 +5,7 @@ import { notFound } from '../http/errors'
 import { renderAccount } from '../mastodon/account'
 import { renderNotification, type MastodonNotification, type NotificationRow } from '../mastodon/notification'
 import { loadStatuses } from '../mastodon/status'
+import { withFilters } from '../filters/apply'
 import { visibleStatusesFor } from '../relationships/thread-visibility'
 import { keyset } from '../timelines/queries'
 import { newestFirst, type PageRequest } from '../timelines/page'
@@ -47,7 +48,9 @@ async function renderRows(db: Db, viewerId: string, rows: NotificationRow[], ori
   const [accounts, statuses] = await Promise.all([
     db.selectFrom('accounts').selectAll().where('id', 'in', accountIds).execute(),
         // Which notifications a mute hides was decided by the query (mutes.notifications).
-    loadStatuses(db, statusIds, origin).then((s) => visibleStatusesFor(db, viewerId, s, false)),
+    loadStatuses(db, statusIds, origin, viewerId)
+      .then((s) => visibleStatusesFor(db, viewerId, s, false))
+      .then((s) => withFilters(db, viewerId, 'notifications', s)),
   ])
   const accountById = new Map(accounts.map((a) => [a.id, renderAccount(a, origin)]))
   const statusById = new Map(statuses.map((s) => [s.id, s]))

@@ -169,3 +169,41 @@ describe('filters', () => {
     expect(await count('SELECT count(*) AS n FROM filter_keywords')).toBe(0)
   })
 })
+
+describe('filters and lists change what timelines return', () => {
+  const post = async (token: string, status: string) => (await send('/api/v1/statuses', token, 'POST', { status })).body.id as string
+  const home = async (token: string) => (await get('/api/v1/timelines/home', token)).body as Array<{ id: string; filtered?: Array<{ filter: { title: string }; keyword_matches: string[] | null }> }>
+
+  it('hides or marks posts in home, and marks them in notifications', async () => {
+    expect((await send(`/api/v1/accounts/${ben.accountId}/follow`, cat.token, 'POST', {})).status).toBe(200)
+    const warn = await send('/api/v2/filters', cat.token, 'POST', { title: 'Plans', context: ['home', 'notifications'], filter_action: 'warn', keywords_attributes: [{ keyword: 'plan' }] })
+    await send('/api/v2/filters', cat.token, 'POST', { title: 'Secrets', context: ['home'], filter_action: 'hide', keywords_attributes: [{ keyword: 'secret' }] })
+    const plain = await post(ben.token, 'Nothing to see')
+    const planned = await post(ben.token, 'The Plan is set')
+    const secret = await post(ben.token, 'A secret, @cat')
+    const page = await home(cat.token)
+    const ids = page.map((s) => s.id)
+    expect(ids).toContain(plain)
+    expect(ids).toContain(planned)
+    expect(ids).not.toContain(secret)
+    const marked = page.find((s) => s.id === planned)!
+    expect(marked.filtered).toEqual([expect.objectContaining({ filter: expect.objectContaining({ id: warn.body.id, title: 'Plans' }), keyword_matches: ['plan'] })])
+    expect(schemaErrors(mastodonValidator('Status'), marked)).toEqual([])
+    expect(page.find((s) => s.id === plain)?.filtered).toEqual([])
+    // The mention is in notifications: the hide filter is for home only, so it shows there.
+    const notes = (await get('/api/v1/notifications', cat.token)).body as Array<{ type: string; status?: { id: string } }>
+    expect(notes.some((n) => n.type === 'mention' && n.status?.id === secret)).toBe(true)
+    // Signed out, or for someone without filters, nothing is marked.
+    const pub = (await (await stack.fetch('/api/v1/timelines/public')).json()) as Array<{ id: string; filtered?: unknown }>
+    expect(pub.find((s) => s.id === planned)?.filtered).toBeUndefined()
+  })
+
+  it('keeps an exclusive list\'s members out of home, and in the list', async () => {
+    const list = await send('/api/v1/lists', cat.token, 'POST', { title: 'Ben only', exclusive: true })
+    expect((await send(`/api/v1/lists/${list.body.id}/accounts`, cat.token, 'POST', { account_ids: [ben.accountId] })).status).toBe(200)
+    const fresh = await post(ben.token, 'Only in the list now')
+    expect((await home(cat.token)).map((s) => s.id)).not.toContain(fresh)
+    const inList = (await get(`/api/v1/timelines/list/${list.body.id}`, cat.token)).body as Array<{ id: string }>
+    expect(inList.map((s) => s.id)).toContain(fresh)
+  })
+})

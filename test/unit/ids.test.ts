@@ -28,3 +28,11 @@ describe('ids', () => {
     expect(() => idFromTime(-1)).toThrow(RangeError)
   })
 })
+
+describe('newId', () => {
+  it('increases within one millisecond, as ids made in one request must', () => {
+    const ids = Array.from({ length: 1000 }, () => newId(1_800_000_000_000))
+    expect([...ids].sort()).toEqual(ids)
+    expect(new Set(ids).size).toBe(1000)
+  })
+})
