@@ -1,0 +1,34 @@
+// Harness routes for the streaming API: publish events as posting, deleting and the consumer
+// will (those call sites land from other branches), and look inside the StreamingObject shards.
+import type { Env } from '../../backend/env'
+import { database } from '../../backend/db/client'
+import { readJsonObject } from '../../backend/http/body'
+import { publishDelete, publishFiltersChanged, publishNotification, publishStatus, statusAudience, type StatusAudience } from '../../backend/streaming/publish'
+import { STREAM_SHARDS, streamingShard } from '../../backend/streaming/shards'
+
+export async function streamingRoute(request: Request, env: Env, pathname: string): Promise<Response> {
+  const db = database(env.DB)
+  const body = request.method === 'POST' ? await readJsonObject(request) : {}
+  const str = (key: string) => String(body[key] ?? '')
+  switch (pathname) {
+    case '/streaming/status':
+      return Response.json({ sent: await publishStatus(env, db, str('statusId'), body.event === 'status.update' ? 'status.update' : 'update') })
+    case '/streaming/audience':
+      return Response.json(await statusAudience(db, str('statusId')))
+    case '/streaming/delete':
+      return Response.json({ sent: await publishDelete(env, str('statusId'), body.audience as StatusAudience) })
+    case '/streaming/notification':
+      return Response.json({ sent: await publishNotification(env, db, str('notificationId')) })
+    case '/streaming/filters-changed':
+      return Response.json({ sent: await publishFiltersChanged(env, str('accountId')) })
+    case '/streaming/subscribers': {
+      const all = await Promise.all(Array.from({ length: STREAM_SHARDS }, (_, i) => streamingShard(env, i).subscribers()))
+      return Response.json(all.reduce((a, b) => ({ sockets: a.sockets + b.sockets, eventStreams: a.eventStreams + b.eventStreams, subscriptions: a.subscriptions + b.subscriptions })))
+    }
+    case '/streaming/forget-memory':
+      await Promise.all(Array.from({ length: STREAM_SHARDS }, (_, i) => streamingShard(env, i).forgetMemory()))
+      return Response.json({ ok: true })
+    default:
+      return Response.json({ error: 'no such harness route' }, { status: 404 })
+  }
+}
