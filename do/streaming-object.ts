@@ -61,20 +61,22 @@ export class StreamingObject extends DurableObject {
 
   private openSocket(request: Request, info: ConnectInfo): Response {
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket]
-    // Tagged by account, so events for one account's streams find its sockets without scanning all.
-    this.ctx.acceptWebSocket(server, [info.accountId])
-    const session: Session = { accountId: info.accountId, scopes: info.scopes, subs: [] }
-    const initial = info.initial === null ? null : parseSubscription(info.initial, info.scopes)
-    if (initial !== null && !isStreamError(initial)) session.subs.push(initial)
-    this.save(server, session)
-    if (initial !== null && isStreamError(initial)) {
-      // A connection whose only stream is invalid can never carry anything: say why and close.
-      server.send(JSON.stringify(initial))
-      server.close(1008, initial.error)
-    }
     // A client that sent its token as the subprotocol needs it echoed, or the handshake fails.
     const protocol = request.headers.get('Sec-WebSocket-Protocol')?.split(',')[0]?.trim()
-    return new Response(null, { status: 101, webSocket: client, headers: protocol ? { 'Sec-WebSocket-Protocol': protocol } : {} })
+    const response = new Response(null, { status: 101, webSocket: client, headers: protocol ? { 'Sec-WebSocket-Protocol': protocol } : {} })
+    const initial = info.initial === null ? null : parseSubscription(info.initial, info.scopes)
+    if (initial !== null && isStreamError(initial)) {
+      // A connection whose only stream is invalid can never carry anything: it never joins the
+      // shard (a plain socket, not hibernatable), says why and closes.
+      server.accept()
+      server.send(JSON.stringify(initial))
+      server.close(1008, initial.error)
+      return response
+    }
+    // Tagged by account, so events for one account's streams find its sockets without scanning all.
+    this.ctx.acceptWebSocket(server, [info.accountId])
+    this.save(server, { accountId: info.accountId, scopes: info.scopes, subs: initial === null ? [] : [initial] })
+    return response
   }
 
   private openEventStream(request: Request, info: ConnectInfo): Response {
