@@ -15,10 +15,17 @@ export { statusAudience } from './audience'
 
 type StreamingEnv = Pick<Env, 'STREAMING'>
 
-/** The instance's origin, for code without a request (the consumer): where its local accounts live. */
+let knownOrigin: string | null = null
+
+/**
+ * The instance's origin, for code without a request (the consumer): where its local accounts live.
+ * It never changes for a deployment, so it is read once per isolate.
+ */
 async function instanceOrigin(db: Db): Promise<string | null> {
+  if (knownOrigin !== null) return knownOrigin
   const local = await db.selectFrom('accounts').select('uri').where('domain', '=', '').limit(1).executeTakeFirst()
-  return local === undefined ? null : new URL(local.uri).origin
+  if (local !== undefined) knownOrigin = new URL(local.uri).origin
+  return knownOrigin
 }
 
 /**
@@ -31,15 +38,15 @@ async function instanceOrigin(db: Db): Promise<string | null> {
 export async function publishStatus(env: StreamingEnv, db: Db, statusId: string, event: 'update' | 'status.update', origin?: string): Promise<number> {
   const row = await db.selectFrom('statuses').selectAll().where('id', '=', statusId).executeTakeFirst()
   if (row === undefined) return 0
-  const audience = await audienceOfRow(db, row)
-  const conversation = event === 'update' && audience.direct.length > 0
-  if (audience.channels.length === 0 && audience.home.length === 0 && !conversation) return 0
   const base = origin ?? (await instanceOrigin(db))
   if (base === null) return 0
+  // Who gets it and what they get are read at once: the event waits for one round of queries.
   // Rendered once for every viewer: the Status carries no per-viewer fields yet. When the renderer
   // gains them (favourited, reblogged …), render the `user` stream's payload per home account here.
-  const [status] = await renderStatusRows(db, [row], base)
+  const [audience, [status]] = await Promise.all([audienceOfRow(db, row), renderStatusRows(db, [row], base)])
   if (status === undefined) return 0 // e.g. a reblog of a post that is not public
+  const conversation = event === 'update' && audience.direct.length > 0
+  if (audience.channels.length === 0 && audience.home.length === 0 && !conversation) return 0
   let sent = await deliver(env, { event, payload: JSON.stringify(status), channels: audience.channels, user: audience.home, notification: [], direct: [], exclude: audience.exclude })
   if (conversation) sent += await publishConversation(env, db, status, audience, base)
   return sent

@@ -4,9 +4,19 @@ import type { Env } from '../../backend/env'
 import { database } from '../../backend/db/client'
 import { readJsonObject } from '../../backend/http/body'
 import { publishDelete, publishFiltersChanged, publishNotification, publishStatus, statusAudience, type StatusAudience } from '../../backend/streaming/publish'
-import { STREAM_SHARDS, streamingShard } from '../../backend/streaming/shards'
+import { STREAM_SHARDS, accountShard, streamingShard } from '../../backend/streaming/shards'
+import { SESSION_HEADER, type ConnectInfo } from '../../do/streaming-object'
 
 export async function streamingRoute(request: Request, env: Env, pathname: string): Promise<Response> {
+  if (pathname === '/streaming/connect') {
+    // For the bench, which runs no Pages: a socket for any account id, straight to its shard (no token).
+    const url = new URL(request.url)
+    const accountId = url.searchParams.get('account') ?? ''
+    const info: ConnectInfo = { accountId, scopes: { statuses: true, notifications: true }, initial: { stream: url.searchParams.get('stream') ?? 'public' } }
+    const headers = new Headers(request.headers)
+    headers.set(SESSION_HEADER, encodeURIComponent(JSON.stringify(info)))
+    return accountShard(env, accountId).fetch(request.url, { headers })
+  }
   const db = database(env.DB)
   const body = request.method === 'POST' ? await readJsonObject(request) : {}
   const str = (key: string) => String(body[key] ?? '')
