@@ -33,7 +33,13 @@ export async function streamingRoute(request: Request, env: Env, pathname: strin
       return Response.json({ sent: await publishFiltersChanged(env, str('accountId')) })
     case '/streaming/subscribers': {
       const all = await Promise.all(Array.from({ length: STREAM_SHARDS }, (_, i) => streamingShard(env, i).subscribers()))
-      return Response.json(all.reduce((a, b) => ({ sockets: a.sockets + b.sockets, eventStreams: a.eventStreams + b.eventStreams, subscriptions: a.subscriptions + b.subscriptions })))
+      const total = { sockets: 0, eventStreams: 0, subscriptions: 0 }
+      for (const s of all) {
+        total.sockets += s.sockets
+        total.eventStreams += s.eventStreams
+        total.subscriptions += s.subscriptions
+      }
+      return Response.json(total)
     }
     case '/streaming/forget-memory':
       await Promise.all(Array.from({ length: STREAM_SHARDS }, (_, i) => streamingShard(env, i).forgetMemory()))
