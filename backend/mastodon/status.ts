@@ -26,7 +26,8 @@ interface MentionSnapshot {
   uri: string
 }
 
-function snapshot<T>(json: string): T[] {
+/** A JSON array snapshot column (media_json, mentions_json, tags_json), or [] if it is not one. */
+export function snapshot<T>(json: string): T[] {
   try {
     const value: unknown = JSON.parse(json)
     return Array.isArray(value) ? (value as T[]) : []

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/client'
-import type { StatusRow } from '../mastodon/status'
+import { snapshot, type StatusRow } from '../mastodon/status'
 
 /**
  * Who may see a status live, on which streams. publishStatus works it out itself; a deleter reads
@@ -29,15 +29,6 @@ interface MentionSnapshot {
   domain: string
 }
 
-function parseList<T>(json: string): T[] {
-  try {
-    const value: unknown = JSON.parse(json)
-    return Array.isArray(value) ? (value as T[]) : []
-  } catch {
-    return []
-  }
-}
-
 export async function statusAudience(db: Db, statusId: string): Promise<StatusAudience | null> {
   const row = await db.selectFrom('statuses').selectAll().where('id', '=', statusId).executeTakeFirst()
   return row === undefined ? null : audienceOfRow(db, row)
@@ -45,7 +36,7 @@ export async function statusAudience(db: Db, statusId: string): Promise<StatusAu
 
 /** Three indexed queries at most: the reblogged post's author, the home_feed rows, and the blocks and mutes. */
 export async function audienceOfRow(db: Db, row: StatusRow): Promise<StatusAudience> {
-  const mentions = parseList<MentionSnapshot>(row.mentions_json)
+  const mentions = snapshot<MentionSnapshot>(row.mentions_json)
   const involved = new Set([row.account_id, ...mentions.map((m) => m.id)])
   if (row.reblog_of_id !== null) {
     const original = await db.selectFrom('statuses').select('account_id').where('id', '=', row.reblog_of_id).executeTakeFirst()
@@ -67,8 +58,8 @@ export async function audienceOfRow(db: Db, row: StatusRow): Promise<StatusAudie
   if (row.visibility === 'public' && row.reblog_of_id === null) {
     const origin = row.local === 1 ? 'public:local' : 'public:remote'
     channels.push('public', origin)
-    if (parseList<unknown>(row.media_json).length > 0) channels.push('public:media', `${origin}:media`)
-    for (const tag of new Set(parseList<string>(row.tags_json).map((t) => t.toLowerCase()))) {
+    if (snapshot<unknown>(row.media_json).length > 0) channels.push('public:media', `${origin}:media`)
+    for (const tag of new Set(snapshot<string>(row.tags_json).map((t) => t.toLowerCase()))) {
       channels.push(`hashtag:${tag}`)
       if (row.local === 1) channels.push(`hashtag:local:${tag}`)
     }
