@@ -14,6 +14,7 @@ import { Miniflare } from 'miniflare'
 import WebSocket from 'ws'
 import { ROOT, toolEnv } from '../scripts/lib.ts'
 import { splitSql } from '../test/helpers/sql.ts'
+import { groupCpuMs } from './proc.ts'
 
 Object.assign(process.env, toolEnv())
 const POSTS = Number(process.env.STREAMING_BENCH_POSTS ?? '30')
@@ -65,6 +66,7 @@ try {
     const res = await fetch(new URL('/streaming/subscribers', url))
     return ((await res.json()) as { subscriptions: number }).subscriptions
   }
+  const restored = async (): Promise<number> => ((await (await fetch(new URL('/streaming/subscribers', url))).json()) as { restored: number }).restored
 
   const sockets: WebSocket[] = []
   let pending: { id: string; started: number; seen: number; latencies: number[]; done: () => void } | null = null
@@ -98,7 +100,9 @@ try {
   rtt.sort((a, b) => a - b)
   console.log(`\nbaseline: one HTTP round trip to the harness Worker p50 ${percentile(rtt, 50).toFixed(1)} ms, p99 ${percentile(rtt, 99).toFixed(1)} ms (load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores)`)
   console.log(`Streaming: post → update event on the public stream (${POSTS} posts per size; 8 shards; sockets of distinct accounts)`)
-  console.log('sockets  p50 ms  p99 ms  max ms  publish call p50 ms  target')
+  // CPU is less disturbed by a busy machine than latency: workerd's (server) and this process's (the clients).
+  const pgrp = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ')[2])
+  console.log('sockets  p50 ms  p99 ms  max ms  publish call p50 ms  workerd CPU ms/post  client CPU ms/post  target')
   let seq = 0
   for (const size of SIZES) {
     while (sockets.length < size) {
@@ -108,6 +112,8 @@ try {
     while ((await subscribers()) < size) await new Promise((r) => setTimeout(r, 20))
     const latencies: number[] = []
     const calls: number[] = []
+    const cpu0 = groupCpuMs(pgrp).workerd
+    const client0 = process.cpuUsage()
     for (let i = 0; i < POSTS + 3; i++) {
       const id = String(BigInt(Date.UTC(2026, 0, 1) + ++seq) << 16n)
       await db.prepare("INSERT INTO statuses (id, uri, account_id, local, visibility, content) VALUES (?, ?, '1', 1, 'public', '<p>bench</p>')").bind(id, `https://bench.example/s/${id}`).run()
@@ -123,14 +129,19 @@ try {
       if (i >= 3) latencies.push(...run.latencies)
     }
     pending = null
+    const serverCpu = (groupCpuMs(pgrp).workerd - cpu0) / (POSTS + 3)
+    const client = process.cpuUsage(client0)
+    const clientCpu = (client.user + client.system) / 1000 / (POSTS + 3)
     latencies.sort((a, b) => a - b)
     calls.sort((a, b) => a - b)
     const p99 = percentile(latencies, 99)
     const target = size === 1000 ? (p99 < TARGET_P99_MS ? `met (p99 < ${TARGET_P99_MS} ms)` : `MISSED (p99 < ${TARGET_P99_MS} ms)`) : ''
     console.log(
-      `${String(size).padStart(7)}  ${percentile(latencies, 50).toFixed(1).padStart(6)}  ${p99.toFixed(1).padStart(6)}  ${(latencies.at(-1) ?? NaN).toFixed(1).padStart(6)}  ${percentile(calls, 50).toFixed(1).padStart(19)}  ${target}`,
+      `${String(size).padStart(7)}  ${percentile(latencies, 50).toFixed(1).padStart(6)}  ${p99.toFixed(1).padStart(6)}  ${(latencies.at(-1) ?? NaN).toFixed(1).padStart(6)}  ${percentile(calls, 50).toFixed(1).padStart(19)}  ${serverCpu.toFixed(1).padStart(19)}  ${clientCpu.toFixed(1).padStart(18)}  ${target}`,
     )
   }
+  // Each socket's session is read from its attachment once, then served from memory.
+  console.log(`sessions rebuilt from attachments: ${await restored()} for ${sockets.length} sockets`)
   for (const ws of sockets) ws.close()
 } finally {
   await mf.dispose()

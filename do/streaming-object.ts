@@ -48,6 +48,8 @@ const ALL_SCOPES: StreamScopes = { statuses: true, notifications: true }
  */
 export class StreamingObject extends DurableObject {
   private sessions = new WeakMap<WebSocket, Session>()
+  /** How many sessions were rebuilt from attachments since the object started (tests read it). */
+  private restored = 0
   private readonly eventStreams = new Set<EventStreamClient>()
   private heartbeat: ReturnType<typeof setInterval> | null = null
   private readonly encoder = new TextEncoder()
@@ -109,6 +111,7 @@ export class StreamingObject extends DurableObject {
   private session(ws: WebSocket): Session {
     let s = this.sessions.get(ws)
     if (s === undefined) {
+      this.restored++
       s = ws.deserializeAttachment() as Session
       this.sessions.set(ws, s)
     }
@@ -202,9 +205,10 @@ export class StreamingObject extends DurableObject {
   }
 
   /** Open sockets and their subscriptions, as their attachments hold them (tests and the bench wait on it). */
-  subscribers(): { sockets: number; eventStreams: number; subscriptions: number } {
+  subscribers(): { sockets: number; eventStreams: number; subscriptions: number; restored: number } {
     const sockets = this.ctx.getWebSockets()
-    return { sockets: sockets.length, eventStreams: this.eventStreams.size, subscriptions: sockets.reduce((n, ws) => n + this.session(ws).subs.length, 0) }
+    const subscriptions = sockets.reduce((n, ws) => n + this.session(ws).subs.length, 0)
+    return { sockets: sockets.length, eventStreams: this.eventStreams.size, subscriptions, restored: this.restored }
   }
 
   /**

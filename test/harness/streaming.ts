@@ -33,11 +33,12 @@ export async function streamingRoute(request: Request, env: Env, pathname: strin
       return Response.json({ sent: await publishFiltersChanged(env, str('accountId')) })
     case '/streaming/subscribers': {
       const all = await Promise.all(Array.from({ length: STREAM_SHARDS }, (_, i) => streamingShard(env, i).subscribers()))
-      const total = { sockets: 0, eventStreams: 0, subscriptions: 0 }
+      const total = { sockets: 0, eventStreams: 0, subscriptions: 0, restored: 0 }
       for (const s of all) {
         total.sockets += s.sockets
         total.eventStreams += s.eventStreams
         total.subscriptions += s.subscriptions
+        total.restored += s.restored
       }
       return Response.json(total)
     }

@@ -319,9 +319,14 @@ describe('events', () => {
   })
 
   it('keeps every subscription when the object forgets its memory (hibernation): they come back from the attachments', async () => {
+    const stats = async () => (await (await stack.harness('/streaming/subscribers')).json()) as { sockets: number; restored: number }
+    const before = await stats()
     await harness('/streaming/forget-memory', {})
     const id = await post(alice.accountId, { tags: ['meadow'] })
     await marker(bobSocket)
+    // Every socket's session was read back from its attachment, none from memory.
+    const after = await stats()
+    expect(after.restored - before.restored).toBeGreaterThanOrEqual(before.sockets)
     const streams = bobSocket.frames.filter((f) => String(f.payload).includes(`"id":"${id}"`)).map((f) => f.stream?.[0])
     expect(streams.sort()).toEqual(['hashtag', 'hashtag:local', 'public', 'user'])
   })
