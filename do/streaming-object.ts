@@ -16,6 +16,8 @@ import {
 /** What the Pages route tells the object about a connection, in the SESSION_HEADER (URI-encoded JSON). */
 export interface ConnectInfo {
   accountId: string
+  /** The token's id (never the token), so revoking it closes the connection. */
+  tokenId: string
   scopes: StreamScopes
   /** The stream named by the path or the `stream` query, if any. */
   initial: { stream?: unknown; tag?: unknown; list?: unknown } | null
@@ -30,6 +32,7 @@ interface Session {
 }
 
 interface EventStreamClient {
+  tokenId: string
   session: Session
   writer: WritableStreamDefaultWriter<Uint8Array>
 }
@@ -76,7 +79,7 @@ export class StreamingObject extends DurableObject {
       return response
     }
     // Tagged by account, so events for one account's streams find its sockets without scanning all.
-    this.ctx.acceptWebSocket(server, [info.accountId])
+    this.ctx.acceptWebSocket(server, [info.accountId, tokenTag(info.tokenId)])
     this.save(server, { accountId: info.accountId, scopes: info.scopes, subs: initial === null ? [] : [initial] })
     return response
   }
@@ -85,7 +88,7 @@ export class StreamingObject extends DurableObject {
     const sub = parseSubscription(info.initial ?? {}, info.scopes)
     if (isStreamError(sub)) return Response.json(sub, { status: sub.status })
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>()
-    const client: EventStreamClient = { session: { accountId: info.accountId, scopes: info.scopes, subs: [sub] }, writer: writable.getWriter() }
+    const client: EventStreamClient = { tokenId: info.tokenId, session: { accountId: info.accountId, scopes: info.scopes, subs: [sub] }, writer: writable.getWriter() }
     this.eventStreams.add(client)
     this.write(client, ':)\n')
     request.signal.addEventListener('abort', () => this.dropEventStream(client))
@@ -204,6 +207,21 @@ export class StreamingObject extends DurableObject {
     return sent
   }
 
+  /** The token was revoked: end every connection it opened. */
+  closeToken(tokenId: string): number {
+    const sockets = this.ctx.getWebSockets(tokenTag(tokenId))
+    for (const ws of sockets) {
+      try {
+        ws.close(1008, 'The access token was revoked')
+      } catch {
+        // Already closed.
+      }
+    }
+    const streams = [...this.eventStreams].filter((c) => c.tokenId === tokenId)
+    for (const c of streams) this.dropEventStream(c)
+    return sockets.length + streams.length
+  }
+
   /** Open sockets and their subscriptions, as their attachments hold them (tests and the bench wait on it). */
   subscribers(): { sockets: number; eventStreams: number; subscriptions: number; restored: number } {
     const sockets = this.ctx.getWebSockets()
@@ -218,4 +236,8 @@ export class StreamingObject extends DurableObject {
   forgetMemory(): void {
     this.sessions = new WeakMap()
   }
+}
+
+function tokenTag(tokenId: string): string {
+  return `token:${tokenId}`
 }

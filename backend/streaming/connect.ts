@@ -39,7 +39,7 @@ export async function openStream(ctx: Context, path: string): Promise<Response> 
     const sub = parseSubscription(initial ?? {}, scopes)
     if (isStreamError(sub)) throw new HttpError(sub.status, sub.error)
   }
-  const info: ConnectInfo = { accountId: auth.accountId, scopes, initial }
+  const info: ConnectInfo = { accountId: auth.accountId, tokenId: auth.tokenId, scopes, initial }
   // The object needs the upgrade and the subprotocol to echo, not the credentials.
   const headers = new Headers(request.headers)
   headers.delete('Authorization')

@@ -8,7 +8,7 @@ import { renderStatusRows, type MastodonStatus } from '../mastodon/status'
 import { ancestorIds } from '../timelines/queries'
 import { audienceOfRow, type StatusAudience } from './audience'
 import { renderNotificationById } from './notification-payload'
-import { deliver } from './shards'
+import { accountShard, deliver } from './shards'
 
 export type { StatusAudience } from './audience'
 export { statusAudience } from './audience'
@@ -87,6 +87,12 @@ export async function publishNotification(env: StreamingEnv, db: Db, notificatio
   const rendered = await renderNotificationById(db, notificationId, base)
   if (rendered === null) return 0
   return deliver(env, { event: 'notification', payload: JSON.stringify(rendered.payload), channels: [], user: [], notification: [rendered.accountId], direct: [], exclude: [] })
+}
+
+/** A token was revoked: close the WebSocket and SSE connections it opened. */
+export async function closeTokenStreams(env: StreamingEnv, db: Db, tokenId: string, userId: string): Promise<void> {
+  const user = await db.selectFrom('users').select('account_id').where('id', '=', userId).executeTakeFirst()
+  if (user?.account_id) await accountShard(env, user.account_id).closeToken(tokenId)
 }
 
 /** The account's keyword filters changed: `filters_changed` on its `user` stream (no payload, as Mastodon sends it). */

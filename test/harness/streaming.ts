@@ -12,7 +12,7 @@ export async function streamingRoute(request: Request, env: Env, pathname: strin
     // For the bench, which runs no Pages: a socket for any account id, straight to its shard (no token).
     const url = new URL(request.url)
     const accountId = url.searchParams.get('account') ?? ''
-    const info: ConnectInfo = { accountId, scopes: { statuses: true, notifications: true }, initial: { stream: url.searchParams.get('stream') ?? 'public' } }
+    const info: ConnectInfo = { accountId, tokenId: `bench-${accountId}`, scopes: { statuses: true, notifications: true }, initial: { stream: url.searchParams.get('stream') ?? 'public' } }
     const headers = new Headers(request.headers)
     headers.set(SESSION_HEADER, encodeURIComponent(JSON.stringify(info)))
     return accountShard(env, accountId).fetch(request.url, { headers })

@@ -182,6 +182,27 @@ describe('GET /api/v1/streaming', () => {
     expect(await sse.json()).toEqual({ error: 'Unknown channel requested' })
   })
 
+  it('closes the connections of a token when it is revoked', async () => {
+    const { token, app } = await userToken(stack, 'alice', 'read')
+    const ws = await open('/api/v1/streaming?stream=public', { token })
+    const sse = await stack.fetch('/api/v1/streaming/public', { headers: { Authorization: `Bearer ${token}` } })
+    const reader = (sse.body as ReadableStream<Uint8Array>).getReader()
+    await reader.read()
+    const other = await open('/api/v1/streaming?stream=public', { token: alice.token })
+    const res = await stack.fetch('/oauth/revoke', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ client_id: app.client_id, client_secret: app.client_secret, token }),
+    })
+    expect(res.status).toBe(200)
+    await eventually(async () => ws.closed, 'the revoked socket to close')
+    expect(ws.closed?.code).toBe(1008)
+    // The event stream ends too.
+    for (let r = await reader.read(); !r.done; r = await reader.read());
+    expect(other.closed).toBeNull()
+    other.close()
+  })
+
   it('refuses streams the token’s scopes do not cover', async () => {
     const c = await open('/api/v1/streaming', { token: notifOnly })
     c.send({ type: 'subscribe', stream: 'public' })
