@@ -15,6 +15,7 @@ import WebSocket from 'ws'
 import { ROOT, toolEnv } from '../scripts/lib.ts'
 import { splitSql } from '../test/helpers/sql.ts'
 import { groupCpuMs } from './proc.ts'
+import { benchWorkers } from './workers.ts'
 
 Object.assign(process.env, toolEnv())
 const POSTS = Number(process.env.STREAMING_BENCH_POSTS ?? '30')
@@ -26,29 +27,10 @@ if (!existsSync(join(ROOT, '.build', 'harness', 'index.js'))) throw new Error('R
 const mf = new Miniflare({
   host: '127.0.0.1',
   port: 0,
-  workers: [
-    {
-      name: 'bench-harness',
-      modules: true,
-      scriptPath: join(ROOT, '.build', 'harness', 'index.js'),
-      compatibilityDate: '2026-07-01',
-      compatibilityFlags: ['nodejs_compat'],
-      d1Databases: { DB: 'bench-db' },
-      durableObjects: { STREAMING: { className: 'StreamingObject', scriptName: 'herd-do' } },
-    },
-    {
-      name: 'herd-do',
-      modules: true,
-      scriptPath: join(ROOT, '.build', 'do', 'index.js'),
-      compatibilityDate: '2026-07-01',
-      compatibilityFlags: ['nodejs_compat'],
-      durableObjects: {
-        STREAMING: { className: 'StreamingObject', useSQLite: true },
-        REPO: { className: 'RepoObject', useSQLite: true },
-        CACHE: { className: 'CacheObject', useSQLite: true },
-      },
-    },
-  ],
+  workers: benchWorkers({
+    d1Databases: { DB: 'bench-db' },
+    durableObjects: { STREAMING: { className: 'StreamingObject', scriptName: 'herd-do' } },
+  }),
 })
 
 function percentile(sorted: number[], p: number): number {
