@@ -1,5 +1,6 @@
 import type { CacheObject } from '../do/cache-object'
 import type { RepoObject } from '../do/repo-object'
+import type { StreamingObject } from '../do/streaming-object'
 import type { QueueMessage } from './queue/messages'
 
 /** Bindings and variables shared by the Pages Functions, the consumer and the frontend. */
@@ -9,6 +10,8 @@ export interface Env {
   CACHE: DurableObjectNamespace<CacheObject>
   /** The AT Protocol repositories and their firehose (one object: `repoObject(env)`). */
   REPO: DurableObjectNamespace<RepoObject>
+  /** The streaming API's sockets, in shards by account (backend/streaming/shards.ts). */
+  STREAMING: DurableObjectNamespace<StreamingObject>
   KV: KVNamespace
   MEDIA: R2Bucket
   /** When "1", responses carry D1 cost headers. Local development and tests only. */

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Miniflare } from 'miniflare'
 import WebSocket from 'ws'
 import { ROOT, toolEnv } from '../scripts/lib.ts'
+import { benchWorkers } from './workers.ts'
 
 Object.assign(process.env, toolEnv())
 const COMMITS = Number(process.env.ATPROTO_BENCH_COMMITS ?? '10000')
@@ -19,27 +20,12 @@ if (!existsSync(join(ROOT, '.build', 'do', 'index.js'))) throw new Error('Run `n
 const mf = new Miniflare({
   host: '127.0.0.1',
   port: 0,
-  workers: [
-    {
-      name: 'bench-harness',
-      modules: true,
-      scriptPath: join(ROOT, '.build', 'harness', 'index.js'),
-      compatibilityDate: '2026-07-01',
-      compatibilityFlags: ['nodejs_compat'],
-      r2Buckets: { MEDIA: 'herd-media' },
-      // The harness seals each repository's signing key; a fixed key, for benchmarks only.
-      bindings: { HERD_KEK: Buffer.alloc(32, 7).toString('base64') },
-      durableObjects: { REPO: { className: 'RepoObject', scriptName: 'herd-do' } },
-    },
-    {
-      name: 'herd-do',
-      modules: true,
-      scriptPath: join(ROOT, '.build', 'do', 'index.js'),
-      compatibilityDate: '2026-07-01',
-      compatibilityFlags: ['nodejs_compat'],
-      durableObjects: { REPO: { className: 'RepoObject', useSQLite: true }, CACHE: { className: 'CacheObject', useSQLite: true } },
-    },
-  ],
+  workers: benchWorkers({
+    r2Buckets: { MEDIA: 'herd-media' },
+    // The harness seals each repository's signing key; a fixed key, for benchmarks only.
+    bindings: { HERD_KEK: Buffer.alloc(32, 7).toString('base64') },
+    durableObjects: { REPO: { className: 'RepoObject', scriptName: 'herd-do' } },
+  }),
 })
 
 try {

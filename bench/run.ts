@@ -257,3 +257,5 @@ try {
 await run('node', ['bench/atproto.ts'], { env: toolEnv({ ATPROTO_BENCH_COMMITS: process.env.ATPROTO_BENCH_COMMITS ?? '3000' }) })
 // Web Push: the CPU of encrypting and signing one push, against one ECDSA signature.
 await run('node', ['bench/push.ts'], { env: toolEnv() })
+// Streaming: post → event latency with 1, 100 and 1,000 sockets on one stream.
+await run('node', ['bench/streaming.ts'], { env: toolEnv() })

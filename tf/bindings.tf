@@ -7,37 +7,41 @@
 # with these ids into a temporary directory for each run (never committed, never reused).
 
 locals {
-  d1    = { type = "d1", database_name = cloudflare_d1_database.db.name, database_id = cloudflare_d1_database.db.id }
-  kv    = { type = "kv", id = cloudflare_workers_kv_namespace.kv.id }
-  media = { type = "r2", bucket_name = cloudflare_r2_bucket.media.name }
-  queue = { type = "queue", queue = cloudflare_queue.main.queue_name }
-  cache = { type = "durable_object", class_name = "CacheObject", script_name = "${var.name}-do" }
-  repo  = { type = "durable_object", class_name = "RepoObject", script_name = "${var.name}-do" }
+  d1        = { type = "d1", database_name = cloudflare_d1_database.db.name, database_id = cloudflare_d1_database.db.id }
+  kv        = { type = "kv", id = cloudflare_workers_kv_namespace.kv.id }
+  media     = { type = "r2", bucket_name = cloudflare_r2_bucket.media.name }
+  queue     = { type = "queue", queue = cloudflare_queue.main.queue_name }
+  cache     = { type = "durable_object", class_name = "CacheObject", script_name = "${var.name}-do" }
+  repo      = { type = "durable_object", class_name = "RepoObject", script_name = "${var.name}-do" }
+  streaming = { type = "durable_object", class_name = "StreamingObject", script_name = "${var.name}-do" }
 
   bindings = {
     # The Pages project (wrangler.toml).
     (var.name) = {
-      DB    = local.d1
-      KV    = local.kv
-      MEDIA = local.media
-      QUEUE = local.queue
-      CACHE = local.cache
-      REPO  = local.repo
+      DB        = local.d1
+      KV        = local.kv
+      MEDIA     = local.media
+      QUEUE     = local.queue
+      CACHE     = local.cache
+      REPO      = local.repo
+      STREAMING = local.streaming
     }
     # The Durable Objects Worker (do/wrangler.toml). Its CacheObject binding has no script_name:
     # the class lives in this very script.
     "${var.name}-do" = {
-      CACHE = { type = "durable_object", class_name = "CacheObject" }
-      REPO  = { type = "durable_object", class_name = "RepoObject" }
+      CACHE     = { type = "durable_object", class_name = "CacheObject" }
+      REPO      = { type = "durable_object", class_name = "RepoObject" }
+      STREAMING = { type = "durable_object", class_name = "StreamingObject" }
     }
     # The queue consumer (consumer/wrangler.toml).
     "${var.name}-consumer" = {
-      DB    = local.d1
-      KV    = local.kv
-      MEDIA = local.media
-      QUEUE = local.queue
-      CACHE = local.cache
-      REPO  = local.repo
+      DB        = local.d1
+      KV        = local.kv
+      MEDIA     = local.media
+      QUEUE     = local.queue
+      CACHE     = local.cache
+      REPO      = local.repo
+      STREAMING = local.streaming
     }
   }
 

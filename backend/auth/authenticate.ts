@@ -53,6 +53,11 @@ async function check(ctx: AuthContext, token: string, scope: ScopeRequirement): 
   return { tokenId: row.tokenId, appId: row.appId, userId: row.userId, accountId: row.accountId, scopes: row.scopes }
 }
 
+/** A token found elsewhere than the usual places (the streaming API also reads Sec-WebSocket-Protocol). */
+export function authenticateToken(ctx: AuthContext, token: string, scope: ScopeRequirement): Promise<TokenAuth> {
+  return check(ctx, token, scope)
+}
+
 /** Any valid token with the scope: 401 without a valid token, 403 when the scope is missing. */
 export async function requireToken(ctx: AuthContext, scope: ScopeRequirement): Promise<TokenAuth> {
   const token = bearerToken(ctx.request)

@@ -29,15 +29,20 @@ export async function issueToken(db: Db, grant: { appId: string | null; userId: 
   return { access_token: token, token_type: 'Bearer', scope: grant.scopes.join(' '), created_at: Math.floor(now.getTime() / 1000) }
 }
 
-/** Revokes a token if it belongs to the app (RFC 7009: unknown tokens are not an error). */
-export async function revokeToken(db: Db, token: string, appId: string): Promise<void> {
-  await db
+/**
+ * Revokes a token if it belongs to the app (RFC 7009: unknown tokens are not an error). Returns the
+ * token revoked now, if any, so what it holds open (streaming connections) can be closed.
+ */
+export async function revokeToken(db: Db, token: string, appId: string): Promise<{ tokenId: string; userId: string | null } | null> {
+  const row = await db
     .updateTable('oauth_tokens')
     .set({ revoked_at: new Date().toISOString() })
     .where('token_hash', '=', await sha256Hex(token))
     .where('app_id', '=', appId)
     .where('revoked_at', 'is', null)
-    .execute()
+    .returning(['id', 'user_id'])
+    .executeTakeFirst()
+  return row === undefined ? null : { tokenId: row.id, userId: row.user_id }
 }
 
 export interface TokenRow {

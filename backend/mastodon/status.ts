@@ -16,6 +16,7 @@ interface MentionSnapshot {
   uri: string
 }
 
+/** A JSON array snapshot column (media_json, mentions_json, tags_json), or [] if it is not one. */
 export function snapshot<T>(json: string): T[] {
   try {
     const value: unknown = JSON.parse(json)

@@ -3,6 +3,7 @@ import type { Env } from '../env'
 import { recordProbe } from '../health'
 import { errorMessage } from '../cache/client'
 import { fanOutNotificationPush, sendPush } from '../push/send'
+import { publishNotification } from '../streaming/publish'
 import { isQueueMessage, type QueueMessage } from './messages'
 
 /** Exponential backoff for retries: 10 s, 20 s, 40 s … capped at 12 hours. */
@@ -17,6 +18,7 @@ async function handle(message: QueueMessage, id: string, env: Env): Promise<void
       return
     case 'notification':
       await fanOutNotificationPush(env, database(env.DB), message.notificationId)
+      await publishNotification(env, database(env.DB), message.notificationId)
       return
     case 'push':
       await sendPush(env, database(env.DB), message)

@@ -22,6 +22,7 @@ import { fetchSelfCheck, signatureSelfCheck } from './federation'
 import { accountSigningKey } from '../../backend/auth/keys'
 import { authorizeFollowRequest, block, follow, rejectFollowRequest, removeFromFollowers, unblock, unfollow } from '../../backend/relationships/actions'
 import { createNotifications, type NewNotification } from '../../backend/notifications/create'
+import { streamingRoute } from './streaming'
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -111,6 +112,7 @@ export default {
         const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, new TextEncoder().encode(body.data))
         return Response.json({ signature: btoa(String.fromCharCode(...new Uint8Array(signature))) })
       }
+      if (pathname.startsWith('/streaming/')) return await streamingRoute(request, env, pathname)
       return Response.json({ error: 'no such harness route' }, { status: 404 })
     } catch (err) {
       return toResponse(err)
