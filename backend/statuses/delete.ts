@@ -3,7 +3,8 @@ import { notFound } from '../http/errors'
 import { statusActivityUri } from '../federation/activity-ids'
 import { federate } from './federate'
 import { ownStatus } from './visibility'
-import type { Writer } from './writer'
+import { streamDelete, type Writer } from './writer'
+import { statusAudience } from '../streaming/publish'
 
 /**
  * DELETE /api/v1/statuses/:id: the author's own status goes, with the reblogs of it, in one batch.
@@ -21,7 +22,9 @@ export async function deleteStatus(w: Writer, accountId: string, id: string, del
     w.d1.prepare('DELETE FROM statuses WHERE reblog_of_id = ?1').bind(id),
     w.d1.prepare('DELETE FROM statuses WHERE id = ?1 AND account_id = ?2').bind(id, accountId),
   ]
+  const audience = await statusAudience(w.db, id)
   await w.d1.batch(statements)
+  streamDelete(w, id, audience)
   if (row.reblog_of_id === null) {
     await federate(w.env, { action: 'delete', actorId: accountId, objectUri: row.uri, targetAccountIds: mentioned.map((m) => m.account_id) })
   } else {

@@ -7,7 +7,7 @@ import { federate } from './federate'
 import { languageCode } from './params'
 import { authorOf, render } from './post'
 import { ownStatus } from './visibility'
-import type { Writer } from './writer'
+import { streamStatus, type Writer } from './writer'
 
 function readMediaAttributes(params: Record<string, unknown>): MediaAttributes[] {
   const raw = params.media_attributes
@@ -100,5 +100,6 @@ export async function editStatus(w: Writer, accountId: string, id: string, param
   await w.d1.batch(statements)
   await notificationsCommitted(w.env, notifications.ids)
   await federate(w.env, { action: 'update', actorId: accountId, objectId: id })
+  streamStatus(w, id, 'status.update')
   return render(w, id, accountId)
 }

@@ -9,7 +9,7 @@ import { federate } from './federate'
 import { optionalString } from './params'
 import { prepared } from './sql'
 import { visibleStatus } from './visibility'
-import type { Writer } from './writer'
+import { streamStatus, type Writer } from './writer'
 
 type Visibility = StatusRow['visibility']
 const VISIBILITIES: readonly Visibility[] = ['public', 'unlisted', 'private', 'direct']
@@ -139,5 +139,6 @@ export async function postStatus(w: Writer, accountId: string, params: Record<st
   }
   await notificationsCommitted(w.env, notifications.ids)
   await federate(w.env, { action: 'create', actorId: accountId, objectId: id })
+  streamStatus(w, id, 'update')
   return render(w, id, accountId)
 }

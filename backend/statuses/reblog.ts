@@ -8,7 +8,8 @@ import { federate } from './federate'
 import { authorOf, readVisibility, render } from './post'
 import { prepared } from './sql'
 import { visibleOriginal } from './visibility'
-import type { Writer } from './writer'
+import { streamDelete, streamStatus, type Writer } from './writer'
+import { statusAudience } from '../streaming/publish'
 
 async function reblogOf(w: Writer, viewerId: string, originalId: string) {
   return w.db.selectFrom('statuses').select(['id', 'uri']).where('reblog_of_id', '=', originalId).where('account_id', '=', viewerId).executeTakeFirst()
@@ -53,6 +54,7 @@ export async function reblog(w: Writer, viewerId: string, id: string, params: Re
   ])
   await notificationsCommitted(w.env, notifications.ids)
   await federate(w.env, { action: 'announce', actorId: viewerId, objectId: reblogId })
+  streamStatus(w, reblogId, 'update')
   return render(w, reblogId, viewerId)
 }
 
@@ -61,7 +63,9 @@ export async function unreblog(w: Writer, viewerId: string, id: string): Promise
   const original = await visibleOriginal(w.db, viewerId, id)
   const existing = await reblogOf(w, viewerId, original.id)
   if (existing) {
+    const audience = await statusAudience(w.db, existing.id)
     await w.db.deleteFrom('statuses').where('id', '=', existing.id).execute()
+    streamDelete(w, existing.id, audience)
     await federate(w.env, {
       action: 'undo-announce',
       actorId: viewerId,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/client'
+import { listChannel } from './streams'
 import { snapshot, type StatusRow } from '../mastodon/status'
 
 /**
@@ -34,7 +35,7 @@ export async function statusAudience(db: Db, statusId: string): Promise<StatusAu
   return row === undefined ? null : audienceOfRow(db, row)
 }
 
-/** Three indexed queries at most: the reblogged post's author, the home_feed rows, and the blocks and mutes. */
+/** Four indexed queries at most: the reblogged post's author, the home_feed and list_feed rows, and the blocks and mutes. */
 export async function audienceOfRow(db: Db, row: StatusRow): Promise<StatusAudience> {
   const mentions = snapshot<MentionSnapshot>(row.mentions_json)
   const involved = new Set([row.account_id, ...mentions.map((m) => m.id)])
@@ -43,8 +44,9 @@ export async function audienceOfRow(db: Db, row: StatusRow): Promise<StatusAudie
     if (original) involved.add(original.account_id)
   }
   const ids = JSON.stringify([...involved])
-  const [home, excluded] = await Promise.all([
+  const [home, lists, excluded] = await Promise.all([
     db.selectFrom('home_feed').select('account_id').where('status_id', '=', row.id).execute(),
+    db.selectFrom('list_feed').innerJoin('lists', 'lists.id', 'list_feed.list_id').select(['lists.id', 'lists.account_id']).where('list_feed.status_id', '=', row.id).execute(),
     sql<{ id: string }>`
       SELECT account_id AS id FROM blocks WHERE target_account_id IN (SELECT value FROM json_each(${ids}))
       UNION SELECT target_account_id FROM blocks WHERE account_id = ${row.account_id}
@@ -64,6 +66,8 @@ export async function audienceOfRow(db: Db, row: StatusRow): Promise<StatusAudie
       if (row.local === 1) channels.push(`hashtag:local:${tag}`)
     }
   }
+  // A list's channel names its owner too, so only the owner's sockets can ever match it.
+  for (const list of lists) channels.push(listChannel(list.id, list.account_id))
   const direct =
     row.visibility === 'direct' ? [...new Set([...(row.local === 1 ? [row.account_id] : []), ...mentions.filter((m) => m.domain === '').map((m) => m.id)])] : []
   return {

@@ -177,6 +177,11 @@ export function audienceOf(d: Delivery): Audience {
   return { channels: new Set(d.channels), user: new Set(d.user), notification: new Set(d.notification), direct: new Set(d.direct), exclude: new Set(d.exclude) }
 }
 
+/** The channel of a list's events: only the list's owner matches it (see `reaches`). */
+export function listChannel(listId: string, ownerId: string): string {
+  return `list:${listId}:${ownerId}`
+}
+
 /** Whether a socket's subscription gets the delivery, for the socket's account and scopes. */
 export function reaches(a: Audience, sub: Subscription, accountId: string, scopes: StreamScopes): boolean {
   if (a.exclude.has(accountId)) return false
@@ -187,6 +192,8 @@ export function reaches(a: Audience, sub: Subscription, accountId: string, scope
       return a.notification.has(accountId)
     case 'direct':
       return a.direct.has(accountId)
+    case 'list':
+      return a.channels.has(listChannel(sub.list ?? '', accountId))
     default:
       return a.channels.has(channelOf(sub) ?? '')
   }

@@ -1,3 +1,4 @@
+import { filtersChanged } from '../../../../backend/streaming/filters-changed'
 import { requireUser } from '../../../../backend/auth/authenticate'
 import { deleteV1Filter, loadFilters, ownKeyword, updateV1Filter, v1Filters } from '../../../../backend/filters/filters'
 import { readParams } from '../../../../backend/http/body'
@@ -11,11 +12,14 @@ export const onRequest = route<'id'>({
   },
   PUT: async (ctx) => {
     const user = await requireUser(ctx, 'write:filters')
-    return Response.json(await updateV1Filter(ctx.env, ctx.data.db, user.accountId, String(ctx.params.id), await readParams(ctx.request)))
+    const result = await updateV1Filter(ctx.env, ctx.data.db, user.accountId, String(ctx.params.id), await readParams(ctx.request))
+    filtersChanged(ctx, user.accountId)
+    return Response.json(result)
   },
   DELETE: async (ctx) => {
     const user = await requireUser(ctx, 'write:filters')
     await deleteV1Filter(ctx.env, ctx.data.db, user.accountId, String(ctx.params.id))
+    filtersChanged(ctx, user.accountId)
     return Response.json({})
   },
 })

@@ -1,3 +1,4 @@
+import { filtersChanged } from '../../../../backend/streaming/filters-changed'
 import { requireUser } from '../../../../backend/auth/authenticate'
 import { createV1Filter, loadFilters, v1Filters } from '../../../../backend/filters/filters'
 import { readParams } from '../../../../backend/http/body'
@@ -10,6 +11,8 @@ export const onRequest = route({
   },
   POST: async (ctx) => {
     const user = await requireUser(ctx, 'write:filters')
-    return Response.json(await createV1Filter(ctx.env, ctx.data.db, user.accountId, await readParams(ctx.request)))
+    const result = await createV1Filter(ctx.env, ctx.data.db, user.accountId, await readParams(ctx.request))
+    filtersChanged(ctx, user.accountId)
+    return Response.json(result)
   },
 })

@@ -1,3 +1,4 @@
+import { filtersChanged } from '../../../../../backend/streaming/filters-changed'
 import { requireUser } from '../../../../../backend/auth/authenticate'
 import { addFilterStatus, oneFilter } from '../../../../../backend/filters/filters'
 import { readParams } from '../../../../../backend/http/body'
@@ -10,6 +11,8 @@ export const onRequest = route<'id'>({
   },
   POST: async (ctx) => {
     const user = await requireUser(ctx, 'write:filters')
-    return Response.json(await addFilterStatus(ctx.data.db, user.accountId, String(ctx.params.id), await readParams(ctx.request)))
+    const result = await addFilterStatus(ctx.data.db, user.accountId, String(ctx.params.id), await readParams(ctx.request))
+    filtersChanged(ctx, user.accountId)
+    return Response.json(result)
   },
 })
