@@ -344,6 +344,25 @@ export interface QueueHeartbeatsTable {
   last_message_id: string | null
 }
 
+export interface InstanceActorTable {
+  id: number
+  uri: string
+  public_key_pem: string
+  private_key_encrypted: string
+  created_at: Generated<Timestamp>
+}
+
+export interface ProcessedActivitiesTable {
+  uri: string
+  type: string
+  processed_at: Generated<Timestamp>
+}
+
+export interface TombstonesTable {
+  uri: string
+  deleted_at: Generated<Timestamp>
+}
+
 export interface Database {
   instance_settings: InstanceSettingsTable
   instance_rules: InstanceRulesTable
@@ -376,4 +395,7 @@ export interface Database {
   markers: MarkersTable
   custom_emojis: CustomEmojisTable
   peers: PeersTable
+  instance_actor: InstanceActorTable
+  processed_activities: ProcessedActivitiesTable
+  tombstones: TombstonesTable
 }
