@@ -3,6 +3,7 @@ import type { Env } from '../env'
 import { recordProbe } from '../health'
 import { errorMessage } from '../cache/client'
 import { isQueueMessage, type QueueMessage } from './messages'
+import { processInbox } from '../federation/inbox/dispatch'
 
 /** Exponential backoff for retries: 10 s, 20 s, 40 s … capped at 12 hours. */
 export function retryDelaySeconds(attempts: number): number {
@@ -13,6 +14,9 @@ async function handle(message: QueueMessage, id: string, env: Env): Promise<void
   switch (message.type) {
     case 'probe':
       await recordProbe(database(env.DB), message.name, id)
+      return
+    case 'inbox':
+      await processInbox(env, message)
       return
   }
 }
