@@ -141,3 +141,165 @@ describe('discovery and documents', () => {
     expect(row?.private_key_encrypted).toMatch(/^v1\./)
   })
 })
+
+describe('inbound activities, A → B', () => {
+  it('resolves alice@A on B through WebFinger and a signed actor fetch', async () => {
+    const res = await b.harness('/federation/resolve', { method: 'POST', body: JSON.stringify({ query: `alice@${new URL(A).host}` }) })
+    const found = (await res.json()) as { accountIds: string[] }
+    expect(found.accountIds).toHaveLength(1)
+    const row = await one<Record<string, string>>(b, 'SELECT * FROM accounts WHERE id = ?', found.accountIds[0])
+    expect(row).toMatchObject({
+      username: 'alice',
+      domain: new URL(A).host,
+      uri: `${A}/users/alice`,
+      inbox_url: `${A}/users/alice/inbox`,
+      shared_inbox_url: `${A}/inbox`,
+      followers_url: `${A}/users/alice/followers`,
+      key_id: `${A}/users/alice#main-key`,
+    })
+    expect(row?.public_key_pem).toContain('BEGIN PUBLIC KEY')
+    expect(row?.fetched_at).toBeTruthy()
+    // B signed the fetch with its instance actor, which it made for the purpose.
+    expect(await one(b, 'SELECT uri FROM instance_actor')).toEqual({ uri: `${B}/actor` })
+  })
+
+  it('Follow of an unlocked account is accepted, with a follow notification; a locked one is pending with a request', async () => {
+    const follow = { '@context': 'https://www.w3.org/ns/activitystreams', id: activityId('follows'), type: 'Follow', actor: `${A}/users/alice`, object: `${B}/users/bob` }
+    const res = await deliver(`${B}/users/bob/inbox`, follow, ids.alice ?? '')
+    expect(res.status).toBe(202)
+    await processed(follow.id)
+    const aliceOnB = (await one<{ id: string }>(b, 'SELECT id FROM accounts WHERE uri = ?', `${A}/users/alice`))?.id
+    expect(await one(b, 'SELECT state, uri FROM follows WHERE account_id = ? AND target_account_id = ?', aliceOnB, ids.bob)).toEqual({ state: 'accepted', uri: follow.id })
+    expect(await count(b, "SELECT 1 FROM notifications WHERE account_id = ? AND type = 'follow'", ids.bob)).toBe(1)
+
+    const locked = { ...follow, id: activityId('follows'), object: `${B}/users/carol` }
+    expect((await deliver(`${B}/inbox`, locked, ids.alice ?? '', { format: 'rfc9421' })).status).toBe(202)
+    await processed(locked.id)
+    expect(await one(b, 'SELECT state FROM follows WHERE account_id = ? AND target_account_id = ?', aliceOnB, ids.carol)).toEqual({ state: 'pending' })
+    expect(await count(b, "SELECT 1 FROM notifications WHERE account_id = ? AND type = 'follow_request'", ids.carol)).toBe(1)
+
+    // Undo of the Follow, by its id.
+    const undo = { id: activityId('undo'), type: 'Undo', actor: `${A}/users/alice`, object: { id: locked.id, type: 'Follow', actor: `${A}/users/alice`, object: `${B}/users/carol` } }
+    expect((await deliver(`${B}/inbox`, undo, ids.alice ?? '')).status).toBe(202)
+    await processed(undo.id)
+    expect(await one(b, 'SELECT state FROM follows WHERE account_id = ? AND target_account_id = ?', aliceOnB, ids.carol)).toBeNull()
+  })
+
+  it('Create Note: stored sanitized with tags and mentions, a mention notification, in local followers\' home feeds', async () => {
+    const aliceOnB = (await one<{ id: string }>(b, 'SELECT id FROM accounts WHERE uri = ?', `${A}/users/alice`))?.id ?? ''
+    await b.db.prepare("INSERT INTO follows (id, account_id, target_account_id, state) VALUES ('120000000000000001', ?, ?, 'accepted')").bind(ids.bob, aliceOnB).run()
+    const noteId = `${A}/users/alice/statuses/130000000000000001`
+    const create = {
+      id: `${noteId}/activity`,
+      type: 'Create',
+      actor: `${A}/users/alice`,
+      to: ['https://www.w3.org/ns/activitystreams#Public'],
+      cc: [`${A}/users/alice/followers`, `${B}/users/bob`],
+      object: {
+        id: noteId,
+        type: 'Note',
+        attributedTo: `${A}/users/alice`,
+        content: '<p>Hi <a href="' + B + '/@bob" class="u-url mention">@bob</a> #Meadow<script>alert(1)</script></p>',
+        to: ['https://www.w3.org/ns/activitystreams#Public'],
+        cc: [`${A}/users/alice/followers`, `${B}/users/bob`],
+        published: '2026-11-01T10:00:00Z',
+        tag: [
+          { type: 'Mention', href: `${B}/users/bob`, name: `@bob@${new URL(B).host}` },
+          { type: 'Hashtag', href: `${A}/tags/meadow`, name: '#Meadow' },
+        ],
+        attachment: [{ type: 'Document', mediaType: 'image/png', url: 'https://cdn.example/a.png', name: 'a field', width: 10, height: 5 }],
+      },
+    }
+    expect((await deliver(`${B}/inbox`, create, ids.alice ?? '')).status).toBe(202)
+    await processed(create.id)
+    const status = await one<Record<string, unknown>>(b, 'SELECT * FROM statuses WHERE uri = ?', noteId)
+    expect(status).toMatchObject({ account_id: aliceOnB, local: 0, visibility: 'public', created_at: '2026-11-01T10:00:00.000Z' })
+    expect(String(status?.content)).not.toContain('script')
+    expect(JSON.parse(String(status?.tags_json))).toEqual(['meadow'])
+    expect(JSON.parse(String(status?.mentions_json))).toMatchObject([{ id: ids.bob }])
+    expect(JSON.parse(String(status?.media_json))).toMatchObject([{ remote_url: 'https://cdn.example/a.png', type: 'image', width: 10, height: 5 }])
+    expect(await count(b, "SELECT 1 FROM notifications WHERE account_id = ? AND type = 'mention' AND status_id = ?", ids.bob, status?.id)).toBe(1)
+    expect(await one(b, 'SELECT account_id FROM home_feed WHERE status_id = ?', status?.id)).toEqual({ account_id: ids.bob })
+    ids.note = String(status?.id)
+    ids.noteUri = noteId
+  })
+
+  it('a reply to a note B has not seen fetches the parent from A (signed) and threads to it', async () => {
+    const parentUri = await localStatus(a, A, 'alice', '130000000000000010', 'public', '<p>parent</p>')
+    const replyUri = `${A}/users/dave/statuses/130000000000000011`
+    const create = {
+      id: `${replyUri}/activity`,
+      type: 'Create',
+      actor: `${A}/users/dave`,
+      to: ['https://www.w3.org/ns/activitystreams#Public'],
+      object: { id: replyUri, type: 'Note', attributedTo: `${A}/users/dave`, inReplyTo: parentUri, content: '<p>reply</p>', to: ['https://www.w3.org/ns/activitystreams#Public'] },
+    }
+    expect((await deliver(`${B}/inbox`, create, ids.dave ?? '')).status).toBe(202)
+    await processed(create.id)
+    const parent = await one<{ id: string; content: string; account_id: string }>(b, 'SELECT id, content, account_id FROM statuses WHERE uri = ?', parentUri)
+    expect(parent?.content).toBe('<p>parent</p>')
+    expect(await one(b, 'SELECT in_reply_to_id, in_reply_to_account_id FROM statuses WHERE uri = ?', replyUri)).toEqual({ in_reply_to_id: parent?.id, in_reply_to_account_id: parent?.account_id })
+  })
+
+  it('Like and Announce of a local status, with notifications; the same Like twice stores one row and one notification; Undo removes both', async () => {
+    const bobStatus = await localStatus(b, B, 'bob', '130000000000000020')
+    const like = { id: activityId('likes'), type: 'Like', actor: `${A}/users/alice`, object: bobStatus }
+    expect((await deliver(`${B}/inbox`, like, ids.alice ?? '')).status).toBe(202)
+    expect((await deliver(`${B}/inbox`, like, ids.alice ?? '')).status).toBe(202)
+    await processed(like.id)
+    const announce = { id: activityId('announce'), type: 'Announce', actor: `${A}/users/alice`, object: bobStatus, to: ['https://www.w3.org/ns/activitystreams#Public'], cc: [`${A}/users/alice/followers`] }
+    expect((await deliver(`${B}/inbox`, announce, ids.alice ?? '')).status).toBe(202)
+    await processed(announce.id)
+    expect(await count(b, 'SELECT 1 FROM favourites WHERE status_id = ?', '130000000000000020')).toBe(1)
+    expect(await count(b, "SELECT 1 FROM notifications WHERE account_id = ? AND type = 'favourite'", ids.bob)).toBe(1)
+    expect(await one(b, 'SELECT favourites_count, reblogs_count FROM statuses WHERE id = ?', '130000000000000020')).toEqual({ favourites_count: 1, reblogs_count: 1 })
+    expect(await one(b, 'SELECT reblog_of_id, visibility FROM statuses WHERE uri = ?', announce.id)).toEqual({ reblog_of_id: '130000000000000020', visibility: 'public' })
+    expect(await count(b, "SELECT 1 FROM notifications WHERE account_id = ? AND type = 'reblog'", ids.bob)).toBe(1)
+
+    for (const object of [like.id, { id: announce.id, type: 'Announce', actor: `${A}/users/alice`, object: bobStatus }]) {
+      const undo = { id: activityId('undo'), type: 'Undo', actor: `${A}/users/alice`, object }
+      expect((await deliver(`${B}/inbox`, undo, ids.alice ?? '')).status).toBe(202)
+      await processed(undo.id)
+    }
+    expect(await one(b, 'SELECT favourites_count, reblogs_count FROM statuses WHERE id = ?', '130000000000000020')).toEqual({ favourites_count: 0, reblogs_count: 0 })
+    expect(await one(b, 'SELECT id FROM statuses WHERE uri = ?', announce.id)).toBeNull()
+  })
+
+  it('Update Note keeps the edit history; Delete removes it and a late Create does not bring it back', async () => {
+    const update = {
+      id: activityId('update'),
+      type: 'Update',
+      actor: `${A}/users/alice`,
+      object: { id: ids.noteUri, type: 'Note', attributedTo: `${A}/users/alice`, content: '<p>edited</p>', updated: '2026-11-01T11:00:00Z', to: ['https://www.w3.org/ns/activitystreams#Public'] },
+    }
+    expect((await deliver(`${B}/inbox`, update, ids.alice ?? '')).status).toBe(202)
+    await processed(update.id)
+    expect(await one(b, 'SELECT content, edited_at FROM statuses WHERE id = ?', ids.note)).toEqual({ content: '<p>edited</p>', edited_at: '2026-11-01T11:00:00.000Z' })
+    const history = (await b.db.prepare('SELECT content FROM status_edits WHERE status_id = ? ORDER BY id').bind(ids.note).all<{ content: string }>()).results.map((r) => r.content)
+    expect(history).toHaveLength(2)
+    expect(history[1]).toBe('<p>edited</p>')
+    expect(history[0]).toContain('Hi')
+
+    const del = { id: activityId('delete'), type: 'Delete', actor: `${A}/users/alice`, object: { id: ids.noteUri, type: 'Tombstone' } }
+    expect((await deliver(`${B}/inbox`, del, ids.alice ?? '')).status).toBe(202)
+    await processed(del.id)
+    expect(await one(b, 'SELECT id FROM statuses WHERE uri = ?', ids.noteUri)).toBeNull()
+    const late = { id: `${ids.noteUri}/activity-again`, type: 'Create', actor: `${A}/users/alice`, object: { id: ids.noteUri, type: 'Note', attributedTo: `${A}/users/alice`, content: '<p>zombie</p>', to: ['https://www.w3.org/ns/activitystreams#Public'] } }
+    expect((await deliver(`${B}/inbox`, late, ids.alice ?? '')).status).toBe(202)
+    await processed(late.id)
+    expect(await one(b, 'SELECT id FROM statuses WHERE uri = ?', ids.noteUri)).toBeNull()
+  })
+
+  it('Block removes follows both ways; Undo Block removes the block', async () => {
+    const aliceOnB = (await one<{ id: string }>(b, 'SELECT id FROM accounts WHERE uri = ?', `${A}/users/alice`))?.id ?? ''
+    const block = { id: activityId('blocks'), type: 'Block', actor: `${A}/users/alice`, object: `${B}/users/bob` }
+    expect((await deliver(`${B}/inbox`, block, ids.alice ?? '')).status).toBe(202)
+    await processed(block.id)
+    expect(await count(b, 'SELECT 1 FROM follows WHERE (account_id = ?1 AND target_account_id = ?2) OR (account_id = ?2 AND target_account_id = ?1)', aliceOnB, ids.bob)).toBe(0)
+    expect(await count(b, 'SELECT 1 FROM blocks WHERE account_id = ? AND target_account_id = ?', aliceOnB, ids.bob)).toBe(1)
+    const undo = { id: activityId('undo'), type: 'Undo', actor: `${A}/users/alice`, object: block.id }
+    expect((await deliver(`${B}/inbox`, undo, ids.alice ?? '')).status).toBe(202)
+    await processed(undo.id)
+    expect(await count(b, 'SELECT 1 FROM blocks WHERE account_id = ?', aliceOnB)).toBe(0)
+  })
+})

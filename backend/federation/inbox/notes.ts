@@ -212,7 +212,8 @@ export async function storeRemoteNote(env: InboxEnv, db: Db, object: Json, opts:
   const notify: NewNotification[] = mentioned.filter((m) => m.domain === '').map((m) => ({ accountId: m.id, fromAccountId: authorId, type: 'mention', statusId, key: `mention:${uri}` }))
   const notifications = notificationStatements(d1, notify)
   const results = await d1.batch([insert, ...detailStatements(d1, statusId, authorId, hashtags, mentioned.map((m) => m.id), media), ...notifications.statements])
-  if (results[0]?.meta.changes !== 1) {
+  // changes counts the rows the insert's triggers touched too; 0 means the insert was ignored.
+  if ((results[0]?.meta.changes ?? 0) === 0) {
     // Stored concurrently by another delivery of the same note.
     return (await statusIdByUri(db, uri))?.id ?? null
   }
@@ -237,11 +238,13 @@ export async function updateRemoteNote(env: InboxEnv, db: Db, object: Json, acto
   const d1 = env.DB
   const hasHistory = await db.selectFrom('status_edits').select('id').where('status_id', '=', status.id).executeTakeFirst()
   const statements: D1PreparedStatement[] = []
+  // History is listed by id: the original's id must sort before the new version's, even within one millisecond.
+  const [originalId = '', versionId = ''] = [newId(), newId()].sort()
   if (!hasHistory) {
     statements.push(
       d1
         .prepare('INSERT INTO status_edits (id, status_id, account_id, content, spoiler_text, sensitive, media_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .bind(newId(), status.id, status.account_id, status.content, status.spoiler_text, status.sensitive, status.media_json, status.created_at),
+        .bind(originalId, status.id, status.account_id, status.content, status.spoiler_text, status.sensitive, status.media_json, status.created_at),
     )
   }
   statements.push(
@@ -252,7 +255,7 @@ export async function updateRemoteNote(env: InboxEnv, db: Db, object: Json, acto
     ...detailStatements(d1, status.id, status.account_id, [], [], media),
     d1
       .prepare('INSERT INTO status_edits (id, status_id, account_id, content, spoiler_text, sensitive, media_json, created_at) SELECT ?, id, account_id, content, spoiler_text, sensitive, media_json, ? FROM statuses WHERE id = ?')
-      .bind(newId(), updated, status.id),
+      .bind(versionId, updated, status.id),
   )
   await d1.batch(statements)
 }

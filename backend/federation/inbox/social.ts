@@ -134,7 +134,7 @@ export async function onAnnounce(ctx: InboxContext): Promise<void> {
     ],
     [{ accountId: original.account_id, fromAccountId: ctx.actorId, type: 'reblog', statusId: original.id, key: `reblog:${uri}` }],
   )
-  if (results[0]?.meta.changes === 1) await fanOutToHomeFeeds(ctx.db, reblogId)
+  if ((results[0]?.meta.changes ?? 0) > 0) await fanOutToHomeFeeds(ctx.db, reblogId)
 }
 
 export async function onBlock(ctx: InboxContext): Promise<void> {
