@@ -303,3 +303,94 @@ describe('inbound activities, A → B', () => {
     expect(await count(b, 'SELECT 1 FROM blocks WHERE account_id = ?', aliceOnB)).toBe(0)
   })
 })
+
+describe('refused at the inbox, with nothing stored', () => {
+  it('unsigned, forged, replayed, digest mismatch, signer not the actor, unfetchable key, oversized, malformed', async () => {
+    await localStatus(b, B, 'bob', '130000000000000030')
+    await localStatus(b, B, 'bob', '130000000000000031')
+    const target = `${B}/users/bob/statuses/130000000000000030`
+    const like = () => ({ id: activityId('likes'), type: 'Like', actor: `${A}/users/alice`, object: target })
+    const inbox = `${B}/inbox`
+    const json = { 'content-type': 'application/activity+json' }
+    const outcomes: Record<string, number> = {}
+    outcomes.unsigned = (await fetch(inbox, { method: 'POST', headers: json, body: JSON.stringify(like()) })).status
+    outcomes.forged = (await deliver(inbox, like(), ids.dave ?? '', { keyId: `${A}/users/alice#main-key` })).status
+    outcomes.replayed = (await deliver(inbox, like(), ids.alice ?? '', { date: new Date(Date.now() - 2 * 3600_000).toUTCString() })).status
+    outcomes.digestMismatch = (await deliver(inbox, like(), ids.alice ?? '', { tamper: (body) => body.replace('Like', 'Block') })).status
+    outcomes.rfcDigestMismatch = (await deliver(inbox, like(), ids.alice ?? '', { format: 'rfc9421', tamper: (body) => body.replace('Like', 'Block') })).status
+    outcomes.signerNotActor = (await deliver(inbox, like(), ids.dave ?? '')).status
+    outcomes.privateKeyHost = (await deliver(inbox, { ...like(), actor: 'https://10.0.0.1/users/x' }, ids.alice ?? '', { keyId: 'https://10.0.0.1/users/x#main-key' })).status
+    outcomes.plainHttpActor = (await deliver(inbox, { ...like(), actor: 'http://127.0.0.1:1/users/x' }, ids.alice ?? '', { keyId: 'http://127.0.0.1:1/users/x#main-key' })).status
+    outcomes.oversized = (await fetch(inbox, { method: 'POST', headers: json, body: JSON.stringify({ ...like(), pad: 'x'.repeat(300 * 1024) }) })).status
+    outcomes.malformed = (await deliver(inbox, like(), ids.alice ?? '', { tamper: () => '{"id": ' })).status
+    outcomes.unknownInbox = (await deliver(`${B}/users/nobody/inbox`, like(), ids.alice ?? '')).status
+    expect(outcomes).toEqual({
+      unsigned: 401,
+      forged: 401,
+      replayed: 401,
+      digestMismatch: 401,
+      rfcDigestMismatch: 401,
+      signerNotActor: 401,
+      privateKeyHost: 401,
+      plainHttpActor: 422,
+      oversized: 413,
+      malformed: 400,
+      unknownInbox: 404,
+    })
+    // A valid activity after them all: once it is processed, the queue has drained what came before.
+    const sentinel = { id: activityId('likes'), type: 'Like', actor: `${A}/users/alice`, object: `${B}/users/bob/statuses/130000000000000031` }
+    const accepted = await deliver(inbox, sentinel, ids.alice ?? '')
+    expect(accepted.status).toBe(202)
+    // Intake reads the cached key and the queue does the rest: a handful of rows.
+    expect(Number(accepted.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(5)
+    await processed(sentinel.id)
+    expect(await count(b, 'SELECT 1 FROM favourites WHERE status_id = ?', '130000000000000030')).toBe(0)
+    expect(await count(b, 'SELECT 1 FROM favourites WHERE status_id = ?', '130000000000000031')).toBe(1)
+    expect(await count(b, "SELECT 1 FROM accounts WHERE uri LIKE 'http://127.0.0.1:1/%' OR uri LIKE 'https://10.0.0.1/%'")).toBe(0)
+  })
+
+  it('remote fetches to hosts outside the development setting are refused', async () => {
+    for (const query of ['http://127.0.0.1:1/users/x', 'https://10.0.0.1/users/x', 'https://169.254.169.254/latest', `x@127.0.0.1:1`]) {
+      const res = await b.harness('/federation/resolve', { method: 'POST', body: JSON.stringify({ query }) })
+      expect({ query, found: await res.json() }).toEqual({ query, found: { accountIds: [], statusIds: [] } })
+    }
+  })
+})
+
+describe('A serves its objects by visibility', () => {
+  it('outbox, followers and featured are paged OrderedCollections of public things', async () => {
+    await localStatus(a, A, 'alice', '130000000000000040', 'private', '<p>followers only</p>')
+    const outbox = (await (await a.fetch('/users/alice/outbox', { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>
+    expect(outbox).toMatchObject({ id: `${A}/users/alice/outbox`, type: 'OrderedCollection', first: `${A}/users/alice/outbox?page=true` })
+    expect(outbox.totalItems).toBeGreaterThanOrEqual(1)
+    const page = (await (await a.fetch('/users/alice/outbox?page=true', { headers: { accept: 'application/activity+json' } })).json()) as { type: string; orderedItems: { type: string; object: { id: string; to: string[] } }[] }
+    expect(page.type).toBe('OrderedCollectionPage')
+    expect(page.orderedItems.map((i) => i.object.id)).toEqual([`${A}/users/alice/statuses/130000000000000010`])
+    expect(page.orderedItems[0]).toMatchObject({ type: 'Create', object: { to: ['https://www.w3.org/ns/activitystreams#Public'] } })
+    const followers = (await (await a.fetch('/users/alice/followers?page=true', { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>
+    expect(followers).toMatchObject({ type: 'OrderedCollectionPage', partOf: `${A}/users/alice/followers`, orderedItems: [] })
+    const featured = await a.fetch('/users/alice/collections/featured', { headers: { accept: 'application/activity+json' } })
+    expect(await featured.json()).toMatchObject({ type: 'OrderedCollection', orderedItems: [] })
+  })
+
+  it('a public Note and its Create at stable URLs; followers-only only to a signed follower', async () => {
+    const note = (await (await a.fetch('/users/alice/statuses/130000000000000010', { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>
+    expect(note).toMatchObject({ id: `${A}/users/alice/statuses/130000000000000010`, type: 'Note', attributedTo: `${A}/users/alice`, to: ['https://www.w3.org/ns/activitystreams#Public'], cc: [`${A}/users/alice/followers`] })
+    const create = (await (await a.fetch('/users/alice/statuses/130000000000000010/activity', { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>
+    expect(create).toMatchObject({ id: `${A}/users/alice/statuses/130000000000000010/activity`, type: 'Create', object: { id: note.id } })
+
+    const path = '/users/alice/statuses/130000000000000040'
+    expect((await a.fetch(path, { headers: { accept: 'application/activity+json' } })).status).toBe(404)
+    const signedGet = async () => {
+      const headers = (await (await b.harness('/federation/sign', { method: 'POST', body: JSON.stringify({ accountId: ids.bob, url: `${A}${path}`, method: 'GET' }) })).json()) as Record<string, string>
+      return fetch(`${A}${path}`, { headers: { ...headers, accept: 'application/activity+json' } })
+    }
+    expect((await signedGet()).status).toBe(404)
+    const bobOnA = await one<{ id: string }>(a, 'SELECT id FROM accounts WHERE uri = ?', `${B}/users/bob`)
+    expect(bobOnA).not.toBeNull()
+    await a.db.prepare("INSERT INTO follows (id, account_id, target_account_id, state) VALUES ('120000000000000002', ?, ?, 'accepted')").bind(bobOnA?.id, ids.alice).run()
+    const allowed = await signedGet()
+    expect(allowed.status).toBe(200)
+    expect(await allowed.json()).toMatchObject({ id: `${A}${path}`, to: [`${A}/users/alice/followers`], cc: [] })
+  })
+})
