@@ -1,6 +1,7 @@
 // Two Herd instances on loopback (the development setting on for each other's port only): discovery, actor
 // documents and collections on A; activities from A's accounts signed with their stored keys and POSTed to
 // B's inboxes, then B's state checked after its queue consumer ran.
+import { createServer, type Server } from 'node:http'
 import { eventually, freePort, startStack, type Stack } from '../helpers/stack'
 import { userToken, registeredUserToken } from '../helpers/auth'
 
@@ -8,11 +9,25 @@ let a: Stack
 let b: Stack
 let A: string
 let B: string
+/** A third, hand-written peer: the account alice moves to. */
+let peer: Server
+let P: string
 const ids: Record<string, string> = {}
 
 async function stackPair(): Promise<void> {
-  const [pa, pb] = [await freePort(), await freePort()]
-  const allow = `127.0.0.1:${pa},127.0.0.1:${pb}`
+  const [pa, pb, pp] = [await freePort(), await freePort(), await freePort()]
+  const allow = `127.0.0.1:${pa},127.0.0.1:${pb},127.0.0.1:${pp}`
+  P = `http://127.0.0.1:${pp}`
+  peer = createServer((req, res) => {
+    if (req.url !== '/users/newalice') {
+      res.writeHead(404)
+      res.end()
+      return
+    }
+    res.writeHead(200, { 'content-type': 'application/activity+json' })
+    res.end(JSON.stringify({ id: `${P}/users/newalice`, type: 'Person', preferredUsername: 'newalice', inbox: `${P}/users/newalice/inbox`, alsoKnownAs: [`${A}/users/alice`] }))
+  })
+  await new Promise<void>((r) => peer.listen(pp, '127.0.0.1', r))
   a = await startStack({ port: pa, bindings: { HERD_DEV_ALLOW_HOSTS: allow } })
   b = await startStack({ port: pb, bindings: { HERD_DEV_ALLOW_HOSTS: allow } })
   A = a.url.origin
@@ -77,6 +92,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await a?.dispose()
   await b?.dispose()
+  await new Promise((r) => peer?.close(r))
 })
 
 describe('discovery and documents', () => {
@@ -301,6 +317,46 @@ describe('inbound activities, A → B', () => {
     expect((await deliver(`${B}/inbox`, undo, ids.alice ?? '')).status).toBe(202)
     await processed(undo.id)
     expect(await count(b, 'SELECT 1 FROM blocks WHERE account_id = ?', aliceOnB)).toBe(0)
+  })
+})
+
+describe('relationships and actors', () => {
+  it('Accept and Reject of our own Follow', async () => {
+    const aliceOnB = (await one<{ id: string }>(b, 'SELECT id FROM accounts WHERE uri = ?', `${A}/users/alice`))?.id ?? ''
+    const followUri = `${B}/users/bob#follows/1`
+    await b.db.prepare("INSERT OR REPLACE INTO follows (id, account_id, target_account_id, uri, state) VALUES ('120000000000000003', ?, ?, ?, 'pending')").bind(ids.bob, aliceOnB, followUri).run()
+    const accept = { id: activityId('accept'), type: 'Accept', actor: `${A}/users/alice`, object: { id: followUri, type: 'Follow', actor: `${B}/users/bob`, object: `${A}/users/alice` } }
+    expect((await deliver(`${B}/users/bob/inbox`, accept, ids.alice ?? '')).status).toBe(202)
+    await processed(accept.id)
+    expect(await one(b, 'SELECT state FROM follows WHERE id = ?', '120000000000000003')).toEqual({ state: 'accepted' })
+    const reject = { id: activityId('reject'), type: 'Reject', actor: `${A}/users/alice`, object: followUri }
+    expect((await deliver(`${B}/users/bob/inbox`, reject, ids.alice ?? '')).status).toBe(202)
+    await processed(reject.id)
+    expect(await one(b, 'SELECT state FROM follows WHERE id = ?', '120000000000000003')).toBeNull()
+  })
+
+  it('Update Person refreshes the stored actor; Move is recorded when the target lists the actor', async () => {
+    const person = (await (await a.fetch('/users/alice', { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>
+    const update = { id: activityId('update'), type: 'Update', actor: `${A}/users/alice`, object: { ...person, name: 'Alice Renamed', summary: '<p>new bio<script>x</script></p>' } }
+    expect((await deliver(`${B}/inbox`, update, ids.alice ?? '')).status).toBe(202)
+    await processed(update.id)
+    expect(await one(b, 'SELECT display_name, note FROM accounts WHERE uri = ?', `${A}/users/alice`)).toEqual({ display_name: 'Alice Renamed', note: '<p>new bio</p>' })
+
+    const move = { id: activityId('move'), type: 'Move', actor: `${A}/users/alice`, object: `${A}/users/alice`, target: `${P}/users/newalice` }
+    expect((await deliver(`${B}/inbox`, move, ids.alice ?? '')).status).toBe(202)
+    await processed(move.id)
+    const moved = await one<{ moved_to_account_id: string }>(b, 'SELECT moved_to_account_id FROM accounts WHERE uri = ?', `${A}/users/alice`)
+    expect(await one(b, 'SELECT uri FROM accounts WHERE id = ?', moved?.moved_to_account_id)).toEqual({ uri: `${P}/users/newalice` })
+  })
+
+  it('Delete Person removes the remote account and what it stored', async () => {
+    const daveOnB = (await one<{ id: string }>(b, 'SELECT id FROM accounts WHERE uri = ?', `${A}/users/dave`))?.id
+    expect(await count(b, 'SELECT 1 FROM statuses WHERE account_id = ?', daveOnB)).toBe(1)
+    const del = { id: activityId('delete'), type: 'Delete', actor: `${A}/users/dave`, object: `${A}/users/dave` }
+    expect((await deliver(`${B}/inbox`, del, ids.dave ?? '')).status).toBe(202)
+    await processed(del.id)
+    expect(await one(b, 'SELECT id FROM accounts WHERE uri = ?', `${A}/users/dave`)).toBeNull()
+    expect(await count(b, 'SELECT 1 FROM statuses WHERE account_id = ?', daveOnB)).toBe(0)
   })
 })
 
