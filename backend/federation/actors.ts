@@ -15,7 +15,7 @@ export const ACTOR_REFRESH_MS = 24 * 3600 * 1000
 /** Actor documents are a few KB; profile fields and keys fit well within this. */
 const ACTOR_MAX_BYTES = 512 * 1024
 
-const ACTOR_TYPES = new Set(['Person', 'Service', 'Application', 'Group', 'Organization'])
+export const ACTOR_TYPES: ReadonlySet<string> = new Set(['Person', 'Service', 'Application', 'Group', 'Organization'])
 
 export type FetchEnv = Pick<Env, 'HERD_KEK' | 'HERD_DEV_ALLOW_HOSTS'>
 

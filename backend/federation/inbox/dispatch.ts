@@ -4,12 +4,11 @@
 import { database, type Db } from '../../db/client'
 import type { Env } from '../../env'
 import type { InboxMessage } from '../../queue/messages'
-import { fetchActor } from '../actors'
+import { ACTOR_TYPES, fetchActor } from '../actors'
 import { deleteRemoteNote, NOTE_TYPES, storeRemoteNote, updateRemoteNote } from './notes'
 import { idOf, record, typeOf, type Json } from './read'
 import { onAccept, onAnnounce, onBlock, onDeleteActor, onFollow, onLike, onMove, onReject, onUndo, onUpdateActor, type InboxContext } from './social'
 
-const ACTOR_TYPES = new Set(['Person', 'Service', 'Application', 'Group', 'Organization'])
 
 async function activityOf(env: Env, message: InboxMessage): Promise<Json | null> {
   if (message.activity) return message.activity

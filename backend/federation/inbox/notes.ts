@@ -2,13 +2,14 @@
 // attachments, threaded to its parent (fetched when missing, up to MAX_PARENT_FETCHES deep), its visibility read
 // from its addressing; edits kept as history; deletes leave a tombstone.
 import type { Db } from '../../db/client'
-import type { StatusesTable } from '../../db/schema'
+import type { MediaAttachmentsTable, StatusesTable } from '../../db/schema'
 import type { Env } from '../../env'
 import { newId } from '../../ids'
 import { notificationStatements, notificationsCommitted, type NewNotification } from '../../notifications/create'
 import { fanOutToHomeFeeds } from '../../timelines/queries'
 import { fetchActor, fetchObject, federationUrl, RemoteFetchError } from '../actors'
 import { readApTags } from '../ap-tags'
+import type { MediaForNote } from '../objects'
 import { sanitizeHtml } from '../sanitize-html'
 import { PUBLIC_IDS, dateOf, idOf, idsOf, record, sameOrigin, str, typeOf, type Json } from './read'
 
@@ -52,7 +53,7 @@ function contentOf(object: Json): { html: string; language: string | null } {
   return { html: sanitizeHtml(html.slice(0, MAX_CONTENT_CHARS)), language: lang && /^[a-z]{2,3}(-[A-Za-z0-9]+)?$/.test(lang) ? lang.slice(0, 16) : null }
 }
 
-function mediaTypeOf(mediaType: string | null): 'image' | 'gifv' | 'video' | 'audio' | 'unknown' {
+function mediaTypeOf(mediaType: string | null): MediaAttachmentsTable['type'] {
   if (!mediaType) return 'unknown'
   if (mediaType === 'image/gif') return 'gifv'
   if (mediaType.startsWith('image/')) return 'image'
@@ -61,17 +62,7 @@ function mediaTypeOf(mediaType: string | null): 'image' | 'gifv' | 'video' | 'au
   return 'unknown'
 }
 
-interface Attachment {
-  remote_url: string
-  type: 'image' | 'gifv' | 'video' | 'audio' | 'unknown'
-  content_type: string
-  description: string | null
-  blurhash: string | null
-  width: number | null
-  height: number | null
-  focus_x: number
-  focus_y: number
-}
+type Attachment = Omit<MediaForNote, 'status_id' | 'r2_key' | 'remote_url'> & { remote_url: string; type: MediaAttachmentsTable['type'] }
 
 function attachmentsOf(env: InboxEnv, object: Json): Attachment[] {
   const list = Array.isArray(object.attachment) ? object.attachment : object.attachment ? [object.attachment] : []
