@@ -157,3 +157,5 @@ try {
 
 // The ATProto repository and firehose: signed commits per second, and replay from cursor 0.
 await run('node', ['bench/atproto.ts'], { env: toolEnv({ ATPROTO_BENCH_COMMITS: process.env.ATPROTO_BENCH_COMMITS ?? '3000' }) })
+// Web Push: the CPU of encrypting and signing one push, against one ECDSA signature.
+await run('node', ['bench/push.ts'], { env: toolEnv() })

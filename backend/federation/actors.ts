@@ -151,6 +151,7 @@ export async function fetchActor(env: FetchEnv, db: Db, uri: string, opts: { ref
   const fresh = existing?.fetched_at && Date.now() - Date.parse(existing.fetched_at) < ACTOR_REFRESH_MS
   if (existing && fresh && !opts.refresh) return existing.id
   if (!federationUrl(env, uri)) throw new RemoteFetchError(`${uri} is not a URL we may fetch`)
+  if (await domainSuspended(db, new URL(uri).host)) throw new RemoteFetchError(`${new URL(uri).host} is suspended`)
   try {
     const { json } = await fetchObject(env, db, uri)
     if (json.id !== uri) throw new RemoteFetchError(`${uri} answered with another actor`)
@@ -160,6 +161,12 @@ export async function fetchActor(env: FetchEnv, db: Db, uri: string, opts: { ref
     if (existing && !opts.refresh) return existing.id
     throw err
   }
+}
+
+/** Whether the instance suspended this host: nothing from it is fetched or accepted. */
+export async function domainSuspended(db: Db, host: string): Promise<boolean> {
+  const row = await db.selectFrom('instance_domain_blocks').select('domain').where('domain', '=', host.toLowerCase()).where('severity', '=', 'suspend').executeTakeFirst()
+  return row !== undefined
 }
 
 /** The account id of a stored actor, without fetching. */

@@ -2,6 +2,7 @@ import { database } from '../db/client'
 import type { Env } from '../env'
 import { recordProbe } from '../health'
 import { errorMessage } from '../cache/client'
+import { fanOutNotificationPush, sendPush } from '../push/send'
 import { isQueueMessage, type QueueMessage } from './messages'
 import { processInbox } from '../federation/inbox/dispatch'
 
@@ -14,6 +15,12 @@ async function handle(message: QueueMessage, id: string, env: Env): Promise<void
   switch (message.type) {
     case 'probe':
       await recordProbe(database(env.DB), message.name, id)
+      return
+    case 'notification':
+      await fanOutNotificationPush(env, database(env.DB), message.notificationId)
+      return
+    case 'push':
+      await sendPush(env, database(env.DB), message)
       return
     case 'inbox':
       await processInbox(env, message)

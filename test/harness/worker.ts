@@ -20,11 +20,17 @@ import { parsePage } from '../../backend/timelines/page'
 import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineRows, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
 import { fetchSelfCheck, resolveForTest, signAsAccount, signatureSelfCheck } from './federation'
 import { accountSigningKey } from '../../backend/auth/keys'
+import { createNotifications, type NewNotification } from '../../backend/notifications/create'
 
 export default {
   async fetch(request, env): Promise<Response> {
     const { pathname } = new URL(request.url)
     try {
+      if (request.method === 'POST' && pathname === '/notifications/create') {
+        const { items } = (await readJsonObject(request)) as { items: NewNotification[] }
+        await createNotifications(env, items)
+        return Response.json({ ok: true })
+      }
       if (request.method === 'POST' && pathname === '/instance/settings') {
         await updateSettings(env, (await readJsonObject(request)) as SettingsPatch)
         return Response.json({ ok: true })

@@ -380,6 +380,9 @@ describe('refused at the inbox, with nothing stored', () => {
     outcomes.oversized = (await fetch(inbox, { method: 'POST', headers: json, body: JSON.stringify({ ...like(), pad: 'x'.repeat(300 * 1024) }) })).status
     outcomes.malformed = (await deliver(inbox, like(), ids.alice ?? '', { tamper: () => '{"id": ' })).status
     outcomes.unknownInbox = (await deliver(`${B}/users/nobody/inbox`, like(), ids.alice ?? '')).status
+    await b.db.prepare("INSERT INTO instance_domain_blocks (domain, severity) VALUES (?, 'suspend')").bind(new URL(A).host).run()
+    outcomes.suspendedDomain = (await deliver(inbox, like(), ids.alice ?? '')).status
+    await b.db.prepare('DELETE FROM instance_domain_blocks WHERE domain = ?').bind(new URL(A).host).run()
     expect(outcomes).toEqual({
       unsigned: 401,
       forged: 401,
@@ -392,6 +395,7 @@ describe('refused at the inbox, with nothing stored', () => {
       oversized: 413,
       malformed: 400,
       unknownInbox: 404,
+      suspendedDomain: 403,
     })
     // A valid activity after them all: once it is processed, the queue has drained what came before.
     const sentinel = { id: activityId('likes'), type: 'Like', actor: `${A}/users/alice`, object: `${B}/users/bob/statuses/130000000000000031` }
