@@ -57,7 +57,7 @@ async function count(stack: Stack, sql: string, ...binds: unknown[]): Promise<nu
 }
 
 async function processed(activityId: string): Promise<void> {
-  await eventually(() => one(b, 'SELECT uri FROM processed_activities WHERE uri = ?', activityId), `B processed ${activityId}`)
+  await eventually(() => one(b, 'SELECT uri FROM processed_activities WHERE uri = ?', activityId), `B processed ${activityId}`, 300)
 }
 
 let seq = 0
@@ -87,7 +87,8 @@ beforeAll(async () => {
   ids.bob = await accountId(b, 'bob')
   ids.carol = await accountId(b, 'carol')
   await b.db.prepare('UPDATE accounts SET locked = 1 WHERE id = ?').bind(ids.carol).run()
-}, 60_000)
+  // Two stacks and four sign-ups (password hashing): slow when the machine is busy.
+}, 240_000)
 
 afterAll(async () => {
   await a?.dispose()
