@@ -104,6 +104,7 @@ describe('discovery and documents', () => {
     expect(res.headers.get('content-type')).toContain('application/jrd+json')
     const jrd = (await res.json()) as { subject: string; links: { rel: string; type?: string; href?: string }[] }
     expect(jrd.subject).toBe(`acct:alice@${host}`)
+    expect(Number(res.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(2)
     expect(jrd.links).toContainEqual({ rel: 'self', type: 'application/activity+json', href: `${A}/users/alice` })
     expect(jrd.links).toContainEqual({ rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: `${A}/@alice` })
     const byUrl = await a.fetch(`/.well-known/webfinger?resource=${encodeURIComponent(`${A}/users/alice`)}`)
@@ -120,6 +121,7 @@ describe('discovery and documents', () => {
       const res = await a.fetch('/users/alice', { headers: { accept } })
       expect(res.status).toBe(200)
       expect(res.headers.get('content-type')).toContain('application/activity+json')
+      expect(Number(res.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(2)
       const person = (await res.json()) as Record<string, unknown>
       expect(person).toMatchObject({
         id: `${A}/users/alice`,
@@ -424,7 +426,10 @@ describe('A serves its objects by visibility', () => {
     const outbox = (await (await a.fetch('/users/alice/outbox', { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>
     expect(outbox).toMatchObject({ id: `${A}/users/alice/outbox`, type: 'OrderedCollection', first: `${A}/users/alice/outbox?page=true` })
     expect(outbox.totalItems).toBeGreaterThanOrEqual(1)
-    const page = (await (await a.fetch('/users/alice/outbox?page=true', { headers: { accept: 'application/activity+json' } })).json()) as { type: string; orderedItems: { type: string; object: { id: string; to: string[] } }[] }
+    const pageRes = await a.fetch('/users/alice/outbox?page=true', { headers: { accept: 'application/activity+json' } })
+    // A page: the account, its statuses (index range), their authors, parents and attachments.
+    expect(Number(pageRes.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(8)
+    const page = (await pageRes.json()) as { type: string; orderedItems: { type: string; object: { id: string; to: string[] } }[] }
     expect(page.type).toBe('OrderedCollectionPage')
     expect(page.orderedItems.map((i) => i.object.id)).toEqual([`${A}/users/alice/statuses/130000000000000010`])
     expect(page.orderedItems[0]).toMatchObject({ type: 'Create', object: { to: ['https://www.w3.org/ns/activitystreams#Public'] } })
