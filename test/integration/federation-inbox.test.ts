@@ -289,8 +289,18 @@ describe('inbound activities, A → B', () => {
       id: activityId('update'),
       type: 'Update',
       actor: `${A}/users/alice`,
-      object: { id: ids.noteUri, type: 'Note', attributedTo: `${A}/users/alice`, content: '<p>edited</p>', updated: '2026-11-01T11:00:00Z', to: ['https://www.w3.org/ns/activitystreams#Public'] },
+      object: {
+        id: ids.noteUri,
+        type: 'Note',
+        attributedTo: `${A}/users/alice`,
+        content: '<p>edited</p>',
+        updated: '2026-11-01T11:00:00Z',
+        to: ['https://www.w3.org/ns/activitystreams#Public'],
+        tag: [{ type: 'Hashtag', name: '#Pasture' }],
+      },
     }
+    // carol boosted it: she hears of the edit.
+    await b.db.prepare("INSERT INTO statuses (id, uri, account_id, local, reblog_of_id, visibility) VALUES ('130000000000000050', ?, ?, 1, ?, 'public')").bind(`${B}/users/carol/statuses/130000000000000050`, ids.carol, ids.note).run()
     expect((await deliver(`${B}/inbox`, update, ids.alice ?? '')).status).toBe(202)
     await processed(update.id)
     expect(await one(b, 'SELECT content, edited_at FROM statuses WHERE id = ?', ids.note)).toEqual({ content: '<p>edited</p>', edited_at: '2026-11-01T11:00:00.000Z' })
@@ -298,6 +308,8 @@ describe('inbound activities, A → B', () => {
     expect(history).toHaveLength(2)
     expect(history[1]).toBe('<p>edited</p>')
     expect(history[0]).toContain('Hi')
+    expect(await one(b, 'SELECT tags_json, mentions_json FROM statuses WHERE id = ?', ids.note)).toEqual({ tags_json: '["pasture"]', mentions_json: '[]' })
+    expect(await count(b, "SELECT 1 FROM notifications WHERE account_id = ? AND type = 'update' AND status_id = ?", ids.carol, ids.note)).toBe(1)
 
     const del = { id: activityId('delete'), type: 'Delete', actor: `${A}/users/alice`, object: { id: ids.noteUri, type: 'Tombstone' } }
     expect((await deliver(`${B}/inbox`, del, ids.alice ?? '')).status).toBe(202)

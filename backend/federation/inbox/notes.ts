@@ -226,6 +226,21 @@ export async function updateRemoteNote(env: InboxEnv, db: Db, object: Json, acto
   const spoiler = plainText(str(object.summary) ?? '').slice(0, 1024)
   const sensitive = object.sensitive === true ? 1 : 0
   const media = attachmentsOf(env, object)
+  const hashtags = readApTags(object.tag).hashtags.map((h) => h.name)
+  const mentioned = await mentionedAccounts(db, object)
+  // Local accounts that boosted it hear of the edit, as on Mastodon; newly mentioned ones get their mention.
+  const boosters = await db
+    .selectFrom('statuses')
+    .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
+    .select('accounts.id')
+    .where('statuses.reblog_of_id', '=', status.id)
+    .where('accounts.domain', '=', '')
+    .limit(500)
+    .execute()
+  const notify: NewNotification[] = [
+    ...boosters.map((b) => ({ accountId: b.id, fromAccountId: actorId, type: 'update' as const, statusId: status.id, key: `update:${uri}:${updated}` })),
+    ...mentioned.filter((m) => m.domain === '').map((m) => ({ accountId: m.id, fromAccountId: actorId, type: 'mention' as const, statusId: status.id, key: `mention:${uri}` })),
+  ]
   const d1 = env.DB
   const hasHistory = await db.selectFrom('status_edits').select('id').where('status_id', '=', status.id).executeTakeFirst()
   const statements: D1PreparedStatement[] = []
@@ -243,12 +258,16 @@ export async function updateRemoteNote(env: InboxEnv, db: Db, object: Json, acto
       .prepare('UPDATE statuses SET content = ?, spoiler_text = ?, sensitive = ?, language = coalesce(?, language), edited_at = ? WHERE id = ?')
       .bind(html, spoiler, sensitive, language, updated, status.id),
     d1.prepare('DELETE FROM media_attachments WHERE status_id = ?').bind(status.id),
-    ...detailStatements(d1, status.id, status.account_id, [], [], media),
+    d1.prepare('DELETE FROM status_tags WHERE status_id = ?').bind(status.id),
+    d1.prepare('DELETE FROM status_mentions WHERE status_id = ?').bind(status.id),
+    ...detailStatements(d1, status.id, status.account_id, hashtags, mentioned.map((m) => m.id), media),
     d1
       .prepare('INSERT INTO status_edits (id, status_id, account_id, content, spoiler_text, sensitive, media_json, created_at) SELECT ?, id, account_id, content, spoiler_text, sensitive, media_json, ? FROM statuses WHERE id = ?')
       .bind(versionId, updated, status.id),
   )
-  await d1.batch(statements)
+  const notifications = notificationStatements(d1, notify)
+  await d1.batch([...statements, ...notifications.statements])
+  await notificationsCommitted(env, notifications.ids)
 }
 
 /** Deletes a remote status by its author and remembers its id, so a late Create does not bring it back. */
