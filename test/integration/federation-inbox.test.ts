@@ -315,6 +315,12 @@ describe('inbound activities, A → B', () => {
     expect((await deliver(`${B}/inbox`, del, ids.alice ?? '')).status).toBe(202)
     await processed(del.id)
     expect(await one(b, 'SELECT id FROM statuses WHERE uri = ?', ids.noteUri)).toBeNull()
+    // A Create carrying someone else's note is handled once and stores nothing (not retried forever either).
+    const impostor = { id: activityId('create'), type: 'Create', actor: `${A}/users/alice`, object: { id: `${A}/users/dave/statuses/130000000000000060`, type: 'Note', attributedTo: `${A}/users/dave`, content: '<p>not hers</p>', to: ['https://www.w3.org/ns/activitystreams#Public'] } }
+    expect((await deliver(`${B}/inbox`, impostor, ids.alice ?? '')).status).toBe(202)
+    await processed(impostor.id)
+    expect(await one(b, 'SELECT id FROM statuses WHERE uri = ?', impostor.object.id)).toBeNull()
+
     const late = { id: `${ids.noteUri}/activity-again`, type: 'Create', actor: `${A}/users/alice`, object: { id: ids.noteUri, type: 'Note', attributedTo: `${A}/users/alice`, content: '<p>zombie</p>', to: ['https://www.w3.org/ns/activitystreams#Public'] } }
     expect((await deliver(`${B}/inbox`, late, ids.alice ?? '')).status).toBe(202)
     await processed(late.id)

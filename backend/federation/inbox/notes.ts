@@ -7,7 +7,7 @@ import type { Env } from '../../env'
 import { newId } from '../../ids'
 import { notificationStatements, notificationsCommitted, type NewNotification } from '../../notifications/create'
 import { fanOutToHomeFeeds } from '../../timelines/queries'
-import { fetchActor, fetchObject, federationUrl, RemoteFetchError } from '../actors'
+import { fetchActor, fetchObject, federationUrl, InvalidRemoteObject } from '../actors'
 import { readApTags } from '../ap-tags'
 import type { MediaForNote } from '../objects'
 import { sanitizeHtml } from '../sanitize-html'
@@ -165,8 +165,8 @@ export async function storeRemoteNote(env: InboxEnv, db: Db, object: Json, opts:
   const type = typeOf(object)
   if (!uri || !type || !NOTE_TYPES.has(type) || sameOrigin(uri, opts.localOrigin)) return null
   const authorUri = idOf(Array.isArray(object.attributedTo) ? object.attributedTo[0] : object.attributedTo)
-  if (!authorUri || !sameOrigin(authorUri, uri)) throw new RemoteFetchError(`${uri} is not attributed to an actor of its origin`)
-  if (opts.actor !== undefined && authorUri !== opts.actor) throw new RemoteFetchError(`${uri} is not the actor's own note`)
+  if (!authorUri || !sameOrigin(authorUri, uri)) throw new InvalidRemoteObject(`${uri} is not attributed to an actor of its origin`)
+  if (opts.actor !== undefined && authorUri !== opts.actor) throw new InvalidRemoteObject(`${uri} is not the actor's own note`)
   const existing = await statusIdByUri(db, uri)
   if (existing) return existing.id
   if (await isTombstoned(db, uri)) return null
