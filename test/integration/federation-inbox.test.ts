@@ -1,6 +1,7 @@
 // Two Herd instances on loopback (the development setting on for each other's port only): discovery, actor
 // documents and collections on A; activities from A's accounts signed with their stored keys and POSTed to
 // B's inboxes, then B's state checked after its queue consumer ran.
+import { createHash, createSign, generateKeyPairSync } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { eventually, freePort, startStack, type Stack } from '../helpers/stack'
 import { userToken, registeredUserToken } from '../helpers/auth'
@@ -12,13 +13,24 @@ let B: string
 /** A third, hand-written peer: the account alice moves to. */
 let peer: Server
 let P: string
+/** The peer's own key, published as a separate Key document (not `#main-key` on the actor), as some servers do. */
+const peerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const ids: Record<string, string> = {}
 
 async function stackPair(): Promise<void> {
   const [pa, pb, pp] = [await freePort(), await freePort(), await freePort()]
   const allow = `127.0.0.1:${pa},127.0.0.1:${pb},127.0.0.1:${pp}`
   P = `http://127.0.0.1:${pp}`
+  const pem = peerKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString()
+  const keyed = { id: `http://127.0.0.1:${pp}/users/keyed`, type: 'Person', preferredUsername: 'keyed', inbox: `http://127.0.0.1:${pp}/users/keyed/inbox`, publicKey: { id: `http://127.0.0.1:${pp}/keys/1`, owner: `http://127.0.0.1:${pp}/users/keyed`, publicKeyPem: pem } }
   peer = createServer((req, res) => {
+    const documents: Record<string, object> = { '/users/keyed': keyed, '/keys/1': { ...keyed.publicKey, type: 'Key' } }
+    const doc = documents[req.url ?? '']
+    if (doc) {
+      res.writeHead(200, { 'content-type': 'application/activity+json' })
+      res.end(JSON.stringify(doc))
+      return
+    }
     if (req.url !== '/users/newalice') {
       res.writeHead(404)
       res.end()
@@ -378,6 +390,27 @@ describe('relationships and actors', () => {
     await processed(del.id)
     expect(await one(b, 'SELECT id FROM accounts WHERE uri = ?', `${A}/users/dave`)).toBeNull()
     expect(await count(b, 'SELECT 1 FROM statuses WHERE account_id = ?', daveOnB)).toBe(0)
+  })
+})
+
+describe('a peer that is not Herd', () => {
+  it('signs in Node with a key published as its own Key document: B resolves the owner and accepts', async () => {
+    await localStatus(b, B, 'bob', '130000000000000070')
+    const url = new URL(`${B}/inbox`)
+    const body = JSON.stringify({ id: `${P}/likes/1`, type: 'Like', actor: `${P}/users/keyed`, object: `${B}/users/bob/statuses/130000000000000070` })
+    const date = new Date().toUTCString()
+    const digest = `SHA-256=${createHash('sha256').update(body).digest('base64')}`
+    const base = `(request-target): post ${url.pathname}\nhost: ${url.host}\ndate: ${date}\ndigest: ${digest}`
+    const signature = createSign('RSA-SHA256').update(base).sign(peerKeys.privateKey, 'base64')
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/activity+json', date, digest, signature: `keyId="${P}/keys/1",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="${signature}"` },
+      body,
+    })
+    expect(res.status).toBe(202)
+    await processed(`${P}/likes/1`)
+    expect(await one(b, 'SELECT key_id FROM accounts WHERE uri = ?', `${P}/users/keyed`)).toEqual({ key_id: `${P}/keys/1` })
+    expect(await count(b, 'SELECT 1 FROM favourites WHERE status_id = ?', '130000000000000070')).toBe(1)
   })
 })
 
