@@ -8,6 +8,7 @@ import { launch, migrateLocal, waitUntilReady } from '../scripts/local-stack.ts'
 import { run, toolEnv } from '../scripts/lib.ts'
 import { groupCpuMs, groupPeakRssMiB } from './proc.ts'
 import { png as pngImage } from '../test/helpers/images.ts'
+import { measureInbox, seedInboxSender } from './inbox.ts'
 
 const PORT = Number(process.env.BENCH_PORT ?? 8799)
 const PERSIST = '.wrangler/bench-state'
@@ -233,6 +234,13 @@ try {
   for (const r of rows) console.log(line(r))
   console.log(`\nTargets: p50 ≤ ${FOUNDATION.p50x}× and p99 ≤ ${FOUNDATION.p99x}× the no-op route; CPU < ${FOUNDATION.cpuMs} ms/request above it (${WRITES.cpuMs} ms for writes).`)
   console.log(`Peak resident memory of the stack (wrangler + workerd): ${fmt(groupPeakRssMiB(pgrp), 0)} MiB`)
+
+  // Inbox intake: verified, queued and answered 202, against the no-op route's rate.
+  const inbox = await measureInbox(stack.url, REQUESTS, CONNECTIONS, await seedInboxSender(PERSIST))
+  console.log(
+    `\nInbox intake (signed POST /inbox, 202): ${fmt(inbox.acceptedPerSecond, 0)} accepted/s (no-op: ${fmt(baseline.rps, 0)} req/s), ` +
+      `p50 ${inbox.p50} ms, p99 ${inbox.p99} ms, D1 rows read per intake ${inbox.rowsRead}, non-202 ${inbox.non202}`,
+  )
 
   // Flat cost as history grows: the same pages, read again after growing the database tenfold.
   const small = await pageRows(stack.url)

@@ -508,6 +508,25 @@ export interface AccountsFtsTable {
   display_name: string
 }
 
+export interface InstanceActorTable {
+  id: number
+  uri: string
+  public_key_pem: string
+  private_key_encrypted: string
+  created_at: Generated<Timestamp>
+}
+
+export interface ProcessedActivitiesTable {
+  uri: string
+  type: string
+  processed_at: Generated<Timestamp>
+}
+
+export interface TombstonesTable {
+  uri: string
+  deleted_at: Generated<Timestamp>
+}
+
 export interface Database {
   instance_settings: InstanceSettingsTable
   instance_rules: InstanceRulesTable
@@ -560,4 +579,7 @@ export interface Database {
   tag_days: TagDaysTable
   statuses_fts: StatusesFtsTable
   accounts_fts: AccountsFtsTable
+  instance_actor: InstanceActorTable
+  processed_activities: ProcessedActivitiesTable
+  tombstones: TombstonesTable
 }

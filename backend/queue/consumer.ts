@@ -5,6 +5,7 @@ import { errorMessage } from '../cache/client'
 import { fanOutNotificationPush, sendPush } from '../push/send'
 import { publishNotification } from '../streaming/publish'
 import { isQueueMessage, type QueueMessage } from './messages'
+import { processInbox } from '../federation/inbox/dispatch'
 
 /** Exponential backoff for retries: 10 s, 20 s, 40 s … capped at 12 hours. */
 export function retryDelaySeconds(attempts: number): number {
@@ -22,6 +23,9 @@ async function handle(message: QueueMessage, id: string, env: Env): Promise<void
       return
     case 'push':
       await sendPush(env, database(env.DB), message)
+      return
+    case 'inbox':
+      await processInbox(env, message)
       return
   }
 }

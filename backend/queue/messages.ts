@@ -65,7 +65,21 @@ export interface FederateMessage {
   targetAccountIds?: string[]
 }
 
-export type QueueMessage = ProbeMessage | NotificationMessage | PushMessage | FederateMessage
+/**
+ * An inbound activity whose signature was verified and bound to its actor. It carries what the peer sent
+ * (nothing secret); one too large for a queue message is parked in KV under `activityKey` instead.
+ */
+export interface InboxMessage {
+  type: 'inbox'
+  activity?: Record<string, unknown>
+  activityKey?: string
+  /** The verified actor id (the signer, bound to the activity's actor). */
+  signer: string
+  /** This instance's origin as the peer reached it. */
+  origin: string
+}
+
+export type QueueMessage = ProbeMessage | NotificationMessage | PushMessage | FederateMessage | InboxMessage
 
 export function isQueueMessage(value: unknown): value is QueueMessage {
   if (typeof value !== 'object' || value === null) return false
@@ -79,6 +93,8 @@ export function isQueueMessage(value: unknown): value is QueueMessage {
       return typeof v.subscriptionId === 'number' && typeof v.notificationId === 'string'
     case 'federate':
       return typeof v.action === 'string' && typeof v.actorId === 'string'
+    case 'inbox':
+      return typeof v.signer === 'string' && typeof v.origin === 'string' && (typeof v.activity === 'object' || typeof v.activityKey === 'string')
     default:
       return false
   }
