@@ -17,7 +17,7 @@ export async function readAccount(db: Db, id: string, origin: string) {
 }
 
 /** GET /api/v1/accounts/lookup?acct=name or name@domain (this server's domain means local). */
-export async function lookupAccount(db: Db, acct: unknown, origin: string) {
+export async function lookupAccount(db: Db, acct: unknown, origin: string, resolve?: (acct: string) => Promise<string | null>) {
   if (typeof acct !== 'string' || acct === '') throw notFound()
   const [username = '', domainPart] = acct.replace(/^@/, '').split('@')
   const host = new URL(origin).host
@@ -29,10 +29,12 @@ export async function lookupAccount(db: Db, acct: unknown, origin: string) {
     .where(sql<boolean>`username = ${username} COLLATE NOCASE`)
     .where('domain', '=', domain)
     .executeTakeFirst()
-  // Call site for remote resolution: an unknown user@domain is to be fetched by WebFinger here,
-  // through resolveAccount in backend/federation/resolve.ts (federation branch); until then it is a 404.
-  if (row === undefined) throw notFound()
-  return renderAccount(row, origin)
+  if (row !== undefined) return renderAccount(row, origin)
+  // An unknown user@domain is fetched by WebFinger, when the caller may make us fetch.
+  const resolvedId = domain !== '' && resolve ? await resolve(`${username}@${domain}`) : null
+  const resolved = resolvedId === null ? undefined : await db.selectFrom('accounts').selectAll().where('id', '=', resolvedId).executeTakeFirst()
+  if (resolved === undefined) throw notFound()
+  return renderAccount(resolved, origin)
 }
 
 /** GET /api/v1/accounts/verify_credentials: the token's own account, with `source` and `role`. */

@@ -7,6 +7,8 @@ import type { Env } from '../../env'
 import { newId } from '../../ids'
 import { notificationStatements, notificationsCommitted, type NewNotification } from '../../notifications/create'
 import { fanOutToHomeFeeds } from '../../timelines/queries'
+import { publishDelete, publishStatus, statusAudience } from '../../streaming/publish'
+import { database } from '../../db/client'
 import { fetchActor, fetchObject, federationUrl, InvalidRemoteObject } from '../actors'
 import { readApTags } from '../ap-tags'
 import type { MediaForNote } from '../objects'
@@ -21,7 +23,7 @@ const MAX_CONTENT_CHARS = 100_000
 
 export const NOTE_TYPES = new Set(['Note', 'Article', 'Page', 'Question'])
 
-export type InboxEnv = Pick<Env, 'DB' | 'QUEUE' | 'HERD_KEK' | 'HERD_DEV_ALLOW_HOSTS'>
+export type InboxEnv = Pick<Env, 'DB' | 'QUEUE' | 'HERD_KEK' | 'HERD_DEV_ALLOW_HOSTS' | 'STREAMING'>
 
 type Visibility = StatusesTable['visibility']
 
@@ -210,6 +212,7 @@ export async function storeRemoteNote(env: InboxEnv, db: Db, object: Json, opts:
   }
   await notificationsCommitted(env, notifications.ids)
   await fanOutToHomeFeeds(db, statusId)
+  await publishStatus(env, db, statusId, 'update')
   return statusId
 }
 
@@ -268,6 +271,7 @@ export async function updateRemoteNote(env: InboxEnv, db: Db, object: Json, acto
   const notifications = notificationStatements(d1, notify)
   await d1.batch([...statements, ...notifications.statements])
   await notificationsCommitted(env, notifications.ids)
+  await publishStatus(env, db, status.id, 'status.update')
 }
 
 /** Deletes a remote status by its author and remembers its id, so a late Create does not bring it back. */
@@ -276,5 +280,10 @@ export async function deleteRemoteNote(env: InboxEnv, uri: string, actorUri: str
   const d1 = env.DB
   const statements = [d1.prepare('INSERT OR IGNORE INTO tombstones (uri) VALUES (?)').bind(uri)]
   if (actorId !== null) statements.push(d1.prepare('DELETE FROM statuses WHERE uri = ? AND account_id = ? AND local = 0').bind(uri, actorId))
+  // Who saw it is read before it goes, so the delete event reaches exactly them.
+  const db = database(d1)
+  const existing = actorId === null ? undefined : await statusIdByUri(db, uri)
+  const audience = existing !== undefined && existing.account_id === actorId ? await statusAudience(db, existing.id) : null
   await d1.batch(statements)
+  if (existing !== undefined && audience !== null) await publishDelete(env, existing.id, audience)
 }

@@ -6,6 +6,7 @@ import { newId } from '../../ids'
 import { notificationStatements, notificationsCommitted, type NewNotification } from '../../notifications/create'
 import type { FederateMessage } from '../../queue/messages'
 import { fanOutToHomeFeeds, removeAuthorFromHomeFeed } from '../../timelines/queries'
+import { publishDelete, publishStatus, statusAudience, type StatusAudience } from '../../streaming/publish'
 import { fetchObject, upsertActor } from '../actors'
 import { storeRemoteNote, visibilityOf, type InboxEnv } from './notes'
 import { dateOf, idOf, record, sameOrigin, typeOf, type Json } from './read'
@@ -134,7 +135,10 @@ export async function onAnnounce(ctx: InboxContext): Promise<void> {
     ],
     [{ accountId: original.account_id, fromAccountId: ctx.actorId, type: 'reblog', statusId: original.id, key: `reblog:${uri}` }],
   )
-  if ((results[0]?.meta.changes ?? 0) > 0) await fanOutToHomeFeeds(ctx.db, reblogId)
+  if ((results[0]?.meta.changes ?? 0) > 0) {
+    await fanOutToHomeFeeds(ctx.db, reblogId)
+    await publishStatus(ctx.env, ctx.db, reblogId, 'update')
+  }
 }
 
 export async function onBlock(ctx: InboxContext): Promise<void> {
@@ -167,7 +171,10 @@ export async function onUndo(ctx: InboxContext): Promise<void> {
     const status = type === 'Like' ? await statusOf(ctx, embedded?.object, false) : undefined
     if (status) statements.push(d1.prepare('DELETE FROM favourites WHERE account_id = ? AND status_id = ?').bind(ctx.actorId, status.id))
   }
+  let unboosted: { id: string; audience: StatusAudience | null } | null = null
   if ((type === null || type === 'Announce') && uri) {
+    const reblog = await ctx.db.selectFrom('statuses').select('id').where('uri', '=', uri).where('account_id', '=', ctx.actorId).where('reblog_of_id', 'is not', null).executeTakeFirst()
+    if (reblog) unboosted = { id: reblog.id, audience: await statusAudience(ctx.db, reblog.id) }
     statements.push(d1.prepare('DELETE FROM statuses WHERE uri = ? AND account_id = ? AND reblog_of_id IS NOT NULL').bind(uri, ctx.actorId))
   }
   if (type === null || type === 'Block') {
@@ -177,6 +184,7 @@ export async function onUndo(ctx: InboxContext): Promise<void> {
   }
   const ready = statements.filter((s): s is D1PreparedStatement => s !== null)
   if (ready.length) await d1.batch(ready)
+  if (unboosted?.audience) await publishDelete(ctx.env, unboosted.id, unboosted.audience)
 }
 
 /** Update of the actor itself: store the new document (it came signed by the actor). */
