@@ -1,7 +1,5 @@
--- Whether a viewer reblogged the statuses of a page: one range scan over the viewer's own reblogs
--- (account_id, reblog_of_id) instead of an index probe per status, which D1 bills as a row each.
-CREATE INDEX statuses_account_reblog_of ON statuses (account_id, reblog_of_id) WHERE reblog_of_id IS NOT NULL;
-
+-- A second migration under the number this branch was given: 0007_status_viewer_flags had already been merged
+-- when this fix was found, and a merged migration is never edited.
 -- The snapshot triggers of 0004 copied from views that aggregate over EVERY status' media, tags or
 -- mentions before the status was picked out (SQLite cannot push the filter into the ordered
 -- subquery under the GROUP BY), so each insert read the whole table: measured 1,200 rows per
