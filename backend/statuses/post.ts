@@ -6,7 +6,7 @@ import { fanOutStatements } from '../timelines/queries'
 import { loadStatuses, type MastodonStatus, type StatusRow } from '../mastodon/status'
 import { contentStatements, mentionNotifications, prepareContent, readDraft } from './compose'
 import { federate } from './federate'
-import { optionalString } from './params'
+import { languageCode, optionalString } from './params'
 import { prepared } from './sql'
 import { visibleStatus } from './visibility'
 import { streamStatus, type Writer } from './writer'
@@ -64,7 +64,7 @@ export async function postStatus(w: Writer, accountId: string, params: Record<st
   const now = Date.now()
   const earlier = await idempotentStatus(w.db, accountId, idempotencyKey, now)
   if (earlier !== null) return render(w, earlier, accountId)
-  if (params.poll !== undefined) throw unprocessable('Polls are not supported on this server')
+  if (params.poll !== undefined && params.poll !== null) throw unprocessable('Polls are not supported on this server')
   if (params.scheduled_at !== undefined && params.scheduled_at !== null && params.scheduled_at !== '') throw unprocessable('Scheduled posts are not supported on this server')
 
   const draft = readDraft(params)
@@ -95,7 +95,7 @@ export async function postStatus(w: Writer, accountId: string, params: Record<st
         spoiler_text: draft.spoilerText,
         // Mastodon marks a post with a content warning sensitive.
         sensitive: (draft.sensitive ?? author.sensitive === 1) || draft.spoilerText !== '' ? 1 : 0,
-        language: draft.language ?? author.language,
+        language: draft.language ?? languageCode(author.language),
         visibility,
         created_at: createdAt,
         edited_at: null,
