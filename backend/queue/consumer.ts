@@ -3,17 +3,44 @@ import type { Env } from '../env'
 import { recordProbe } from '../health'
 import { errorMessage } from '../cache/client'
 import { isQueueMessage, type QueueMessage } from './messages'
+import { fanOut } from '../federation/outbound/fan-out'
+import { deliver } from '../federation/outbound/deliver'
+import { recordDeadLetter } from '../federation/outbound/dead-letters'
 
 /** Exponential backoff for retries: 10 s, 20 s, 40 s … capped at 12 hours. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(10 * 2 ** Math.max(0, attempts - 1), 12 * 3600)
 }
 
-async function handle(message: QueueMessage, id: string, env: Env): Promise<void> {
+async function handle(message: QueueMessage, id: string, env: Env, attempts: number): Promise<void> {
   switch (message.type) {
     case 'probe':
       await recordProbe(database(env.DB), message.name, id)
       return
+    case 'federate':
+      await fanOut(env, message)
+      return
+    case 'deliver':
+      await deliver(env, message, attempts)
+      return
+  }
+}
+
+/** The dead-letter queue (`herd-dlq`, or `<name>-dlq` when deployed): what exhausted its retries. */
+export function isDeadLetterQueue(queue: string): boolean {
+  return queue.endsWith('-dlq')
+}
+
+/** Records every message of a dead-letter batch; a failure to record retries, so none is lost unseen. */
+async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const msg of batch.messages) {
+    try {
+      await recordDeadLetter(env.DB, { kind: 'exhausted', message: msg.body, reason: `gave up after ${msg.attempts} attempts on ${batch.queue.replace(/-dlq$/, '-queue')}`, attempts: msg.attempts })
+      msg.ack()
+    } catch (err) {
+      console.error(`dlq: recording ${msg.id} failed: ${errorMessage(err)}`)
+      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) })
+    }
   }
 }
 
@@ -23,6 +50,7 @@ async function handle(message: QueueMessage, id: string, env: Env): Promise<void
  * queue's max_retries it goes to the dead-letter queue.
  */
 export async function handleBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, env)
   for (const msg of batch.messages) {
     if (!isQueueMessage(msg.body)) {
       // Retrying cannot fix a message we do not understand; keep a record and drop it.
@@ -31,7 +59,7 @@ export async function handleBatch(batch: MessageBatch<unknown>, env: Env): Promi
       continue
     }
     try {
-      await handle(msg.body, msg.id, env)
+      await handle(msg.body, msg.id, env, msg.attempts)
       msg.ack()
     } catch (err) {
       console.error(`queue: ${msg.body.type} ${msg.id} failed (attempt ${msg.attempts}): ${errorMessage(err)}`)

@@ -55,7 +55,20 @@ export interface FederateMessage {
   targetAccountIds?: string[]
 }
 
-export type QueueMessage = ProbeMessage | NotificationMessage | FederateMessage
+/**
+ * One signed POST of a built activity to one inbox, fanned out from a FederateMessage. It carries the
+ * activity's public JSON and the actor's id; the consumer opens the actor's key from D1 itself.
+ */
+export interface DeliverMessage {
+  type: 'deliver'
+  actorId: string
+  inbox: string
+  activityId: string
+  /** The activity as JSON text, exactly the bytes to POST. */
+  activity: string
+}
+
+export type QueueMessage = ProbeMessage | NotificationMessage | FederateMessage | DeliverMessage
 
 export function isQueueMessage(value: unknown): value is QueueMessage {
   if (typeof value !== 'object' || value === null) return false
@@ -67,6 +80,8 @@ export function isQueueMessage(value: unknown): value is QueueMessage {
       return typeof v.notificationId === 'string'
     case 'federate':
       return typeof v.action === 'string' && typeof v.actorId === 'string'
+    case 'deliver':
+      return typeof v.actorId === 'string' && typeof v.inbox === 'string' && typeof v.activityId === 'string' && typeof v.activity === 'string'
     default:
       return false
   }

@@ -20,6 +20,7 @@ import { parsePage } from '../../backend/timelines/page'
 import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineRows, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
 import { fetchSelfCheck, signatureSelfCheck } from './federation'
 import { accountSigningKey } from '../../backend/auth/keys'
+import type { QueueMessage } from '../../backend/queue/messages'
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -98,6 +99,11 @@ export default {
         const key = await accountSigningKey(env, database(env.DB), body.accountId)
         const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, new TextEncoder().encode(body.data))
         return Response.json({ signature: btoa(String.fromCharCode(...new Uint8Array(signature))) })
+      }
+      if (request.method === 'POST' && pathname === '/queue/send') {
+        // Enqueues a message as a local action would, e.g. {type:'federate', ...}.
+        await env.QUEUE.send((await readJsonObject(request)) as unknown as QueueMessage, { contentType: 'json' })
+        return Response.json({ ok: true })
       }
       return Response.json({ error: 'no such harness route' }, { status: 404 })
     } catch (err) {

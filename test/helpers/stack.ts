@@ -117,7 +117,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const mf = new Miniflare({
     host: '127.0.0.1',
     port: 0,
-    workers: [pages, workerFromToml('do/wrangler.toml', '.build/do/index.js'), workerFromToml('consumer/wrangler.toml', '.build/consumer/index.js'), harness],
+    workers: [pages, workerFromToml('do/wrangler.toml', '.build/do/index.js'), workerFromToml('consumer/wrangler.toml', '.build/consumer/index.js', metrics), harness],
   })
   const url = await mf.ready
   const db = (await mf.getD1Database('DB')) as unknown as D1Database
