@@ -1,0 +1,247 @@
+// Outbound federation through the real queue: federate messages fan out to fake remote inboxes on
+// loopback (allowed by HERD_DEV_ALLOW_HOSTS), which check every signature as a Mastodon peer would.
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { chooseUsername, signIn } from '../helpers/auth'
+import { eventually, startStack, TEST_KEK, type Stack } from '../helpers/stack'
+import { verifyRequest } from '../../backend/federation/signatures'
+
+interface Received {
+  path: string
+  headers: Record<string, string>
+  body: string
+}
+
+/** A fake remote server: records every POST and answers by path. */
+class FakePeer {
+  readonly posts: Received[] = []
+  /** Deliveries the receiver acknowledged (2xx), by activity id: more than one would be a double delivery. */
+  readonly accepted = new Map<string, number>()
+  private flakyFailures = 2
+  server: Server
+  port = 0
+
+  constructor() {
+    this.server = createServer((req, res) => void this.handle(req).then(([status, body]) => res.writeHead(status).end(body)))
+  }
+
+  private async handle(req: IncomingMessage): Promise<[number, string]> {
+    const chunks: Buffer[] = []
+    for await (const c of req) chunks.push(c as Buffer)
+    const body = Buffer.concat(chunks).toString('utf8')
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]))
+    this.posts.push({ path: req.url ?? '', headers, body })
+    if (req.url === '/gone/inbox') return [410, 'Gone']
+    if (req.url === '/flaky/inbox' && this.flakyFailures > 0) {
+      this.flakyFailures--
+      return [500, 'try later']
+    }
+    const id = String((JSON.parse(body) as { id?: unknown }).id)
+    this.accepted.set(id, (this.accepted.get(id) ?? 0) + 1)
+    return [202, '']
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r))
+    this.port = (this.server.address() as AddressInfo).port
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  postsTo(path: string): Received[] {
+    return this.posts.filter((p) => p.path === path)
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => this.server.close(() => r()))
+  }
+}
+
+const INSTANCES = 100
+const PER_INSTANCE = 10
+
+let stack: Stack
+/** 100 instances behind one loopback port, told apart by path; plus the flaky and gone inboxes. */
+const peers = new FakePeer()
+/** A host marked unreachable. */
+const down = new FakePeer()
+/** A loopback host the development setting does not list: must be refused. */
+const unlisted = new FakePeer()
+let alice: { id: string; uri: string; public_key_pem: string }
+
+async function sql(query: string, ...params: unknown[]): Promise<void> {
+  await stack.db.prepare(query).bind(...params).run()
+}
+
+async function enqueue(message: Record<string, unknown>): Promise<void> {
+  const res = await stack.harness('/queue/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) })
+  expect(res.status).toBe(200)
+}
+
+async function remoteAccount(id: string, username: string, inbox: string, sharedInbox: string | null = null): Promise<void> {
+  await sql(
+    "INSERT INTO accounts (id, username, domain, uri, inbox_url, shared_inbox_url) VALUES (?, ?, ?, ?, ?, ?)",
+    id,
+    username,
+    new URL(inbox).host,
+    `${new URL(inbox).origin}/users/${username}`,
+    inbox,
+    sharedInbox,
+  )
+}
+
+async function verified(post: Received, origin: string): Promise<string> {
+  const request = new Request(origin + post.path, { method: 'POST', headers: post.headers, body: post.body })
+  const result = await verifyRequest(request, new TextEncoder().encode(post.body), async (keyId) =>
+    keyId === `${alice.uri}#main-key` ? { publicKeyPem: alice.public_key_pem, ownerId: alice.uri } : null,
+  )
+  return `${result.format} ${result.keyId} ${result.components.join(' ')}`
+}
+
+beforeAll(async () => {
+  await Promise.all([peers.listen(), down.listen(), unlisted.listen()])
+  stack = await startStack({ bindings: { HERD_DEV_ALLOW_HOSTS: `127.0.0.1:${peers.port},127.0.0.1:${down.port}` } })
+  const { browser } = await signIn(stack, 'alice@example.com', 'correct horse battery')
+  expect((await chooseUsername(browser, 'alice')).status).toBe(303)
+  alice = (await stack.db.prepare("SELECT id, uri, public_key_pem FROM accounts WHERE username = 'alice' AND domain = ''").first())!
+  // 1,000 remote followers on 100 instances, each instance with a shared inbox.
+  await sql(
+    `WITH RECURSIVE n(v) AS (SELECT 0 UNION ALL SELECT v + 1 FROM n WHERE v < ${INSTANCES * PER_INSTANCE - 1})
+     INSERT INTO accounts (id, username, domain, uri, inbox_url, shared_inbox_url)
+     SELECT printf('%d', 500000 + v), 'f' || v, 'i' || (v / ${PER_INSTANCE}) || '.example', ?1 || '/i/' || (v / ${PER_INSTANCE}) || '/users/f' || v,
+            ?1 || '/i/' || (v / ${PER_INSTANCE}) || '/users/f' || v || '/inbox', ?1 || '/i/' || (v / ${PER_INSTANCE}) || '/inbox'
+       FROM n`,
+    peers.origin,
+  )
+  await sql(
+    `INSERT INTO follows (id, account_id, target_account_id, state) SELECT printf('%d', 700000 + CAST(id AS INTEGER)), id, ?, 'accepted' FROM accounts WHERE id >= '500000' AND id < '501000'`,
+    alice.id,
+  )
+  // A follower on a host that has failed for days: it must be skipped.
+  await remoteAccount('600001', 'downer', `${down.origin}/inbox`)
+  await sql("INSERT INTO follows (id, account_id, target_account_id, state) VALUES ('600101', '600001', ?, 'accepted')", alice.id)
+  const now = Date.now()
+  await sql(
+    'INSERT INTO peers (domain, first_failure_at, last_failure_at, failures, unreachable) VALUES (?, ?, ?, 40, 1)',
+    `127.0.0.1:${down.port}`,
+    new Date(now - 5 * 86400_000).toISOString(),
+    new Date(now - 60_000).toISOString(),
+  )
+  // Targets of one-to-one activities.
+  await remoteAccount('600002', 'flaky', `${peers.origin}/flaky/inbox`)
+  await remoteAccount('600003', 'gone', `${peers.origin}/gone/inbox`)
+  await remoteAccount('600004', 'hidden', `${unlisted.origin}/inbox`)
+  await remoteAccount('600005', 'private', 'https://10.1.2.3/inbox')
+}, 120_000)
+
+afterAll(async () => {
+  await stack?.dispose()
+  await Promise.all([peers.close(), down.close(), unlisted.close()])
+})
+
+describe('fan-out of one post to 1,000 followers on 100 instances', () => {
+  const statusId = '113500000000000001'
+  let statusUri: string
+
+  it('makes exactly one signed POST per shared inbox, and a repeated fan-out adds none', async () => {
+    statusUri = `${alice.uri}/statuses/${statusId}`
+    await sql(
+      "INSERT INTO statuses (id, uri, account_id, local, visibility, content, text) VALUES (?, ?, ?, 1, 'public', '<p>Hello, fediverse</p>', 'Hello, fediverse')",
+      statusId,
+      statusUri,
+      alice.id,
+    )
+    const create = { type: 'federate', action: 'create', actorId: alice.id, objectId: statusId }
+    await enqueue(create)
+    await enqueue(create)
+    await eventually(async () => peers.posts.filter((p) => /^\/i\/\d+\/inbox$/.test(p.path)).length >= INSTANCES, '100 deliveries', 300)
+    // A later activity to one of the same instances: by the time it lands, the duplicate has been handled.
+    await sql("INSERT INTO follows (id, account_id, target_account_id, state) VALUES ('800001', ?, '500000', 'pending')", alice.id)
+    await enqueue({ type: 'federate', action: 'follow', actorId: alice.id, objectId: '800001' })
+    await eventually(async () => peers.postsTo('/i/0/users/f0/inbox').length === 1, 'the follow', 300)
+
+    const creates = peers.posts.filter((p) => /^\/i\/\d+\/inbox$/.test(p.path))
+    expect(creates).toHaveLength(INSTANCES)
+    expect(new Set(creates.map((p) => p.path)).size).toBe(INSTANCES)
+    expect(peers.accepted.get(`${statusUri}/activity`)).toBe(INSTANCES)
+    expect(down.posts).toHaveLength(0)
+    const fanout = await stack.db.prepare('SELECT inboxes, enqueued FROM outbound_fanouts WHERE activity_id = ?').bind(`${statusUri}/activity`).first()
+    expect(fanout).toEqual({ inboxes: INSTANCES, enqueued: INSTANCES })
+  })
+
+  it('each POST is a Create of the Note, signed by alice over (request-target) host date digest', async () => {
+    const creates = peers.posts.filter((p) => /^\/i\/\d+\/inbox$/.test(p.path))
+    for (const post of creates) {
+      expect(post.headers['content-type']).toBe('application/activity+json')
+      expect(await verified(post, peers.origin)).toBe(`cavage ${alice.uri}#main-key @request-target host date digest`)
+      const activity = JSON.parse(post.body) as Record<string, unknown> & { object: Record<string, unknown> }
+      expect(activity).toMatchObject({ id: `${statusUri}/activity`, type: 'Create', actor: alice.uri, to: ['https://www.w3.org/ns/activitystreams#Public'] })
+      expect(activity.object).toMatchObject({ id: statusUri, type: 'Note', attributedTo: alice.uri, content: '<p>Hello, fediverse</p>' })
+    }
+    // A tampered body fails the same check: the verification above can fail.
+    const [first] = creates
+    await expect(verified({ ...first!, body: first!.body.replace('Hello', 'Howdy') }, peers.origin)).rejects.toThrow(/Digest/)
+  })
+})
+
+describe('delivery failures', () => {
+  it('a permanent 4xx is recorded as a dead letter and not retried', async () => {
+    await sql("INSERT INTO follows (id, account_id, target_account_id, state) VALUES ('800003', ?, '600003', 'pending')", alice.id)
+    await enqueue({ type: 'federate', action: 'follow', actorId: alice.id, objectId: '800003' })
+    const letter = await eventually(
+      () => stack.db.prepare("SELECT kind, reason, attempts, body FROM dead_letters WHERE target = ?").bind(`${peers.origin}/gone/inbox`).first<Record<string, string | number>>(),
+      'the dead letter',
+    )
+    expect(letter).toMatchObject({ kind: 'permanent', reason: 'HTTP 410', attempts: 1 })
+    expect(peers.postsTo('/gone/inbox')).toHaveLength(1)
+  })
+
+  it('private and loopback targets outside the development setting are refused, nothing sent', async () => {
+    await sql("INSERT INTO follows (id, account_id, target_account_id, state) VALUES ('800004', ?, '600004', 'pending'), ('800005', ?, '600005', 'pending')", alice.id, alice.id)
+    await enqueue({ type: 'federate', action: 'follow', actorId: alice.id, objectId: '800004' })
+    await enqueue({ type: 'federate', action: 'follow', actorId: alice.id, objectId: '800005' })
+    const letters = await eventually(async () => {
+      const rows = (await stack.db.prepare("SELECT target, reason FROM dead_letters WHERE target IN (?, ?) ORDER BY target").bind(`${unlisted.origin}/inbox`, 'https://10.1.2.3/inbox').all()).results
+      return rows.length === 2 ? rows : null
+    }, 'both refusals')
+    expect(letters).toEqual([
+      { target: `${unlisted.origin}/inbox`, reason: expect.stringContaining('only https is allowed') },
+      { target: 'https://10.1.2.3/inbox', reason: expect.stringContaining('private address') },
+    ])
+    expect(unlisted.posts).toHaveLength(0)
+  })
+
+  it('a failing inbox (500, 500, then 202) is retried with backoff and the receiver gets the activity once', async () => {
+    await sql("INSERT INTO follows (id, account_id, target_account_id, state) VALUES ('800002', ?, '600002', 'pending')", alice.id)
+    const followId = `${alice.uri}#follows/800002`
+    await enqueue({ type: 'federate', action: 'follow', actorId: alice.id, objectId: '800002' })
+    await eventually(async () => peers.accepted.has(followId), 'the retried delivery', 900)
+    const attempts = peers.postsTo('/flaky/inbox')
+    expect(attempts).toHaveLength(3)
+    // Every attempt is the same activity, freshly signed.
+    expect(new Set(attempts.map((p) => p.body)).size).toBe(1)
+    for (const a of attempts) expect(await verified(a, peers.origin)).toMatch(/^cavage /)
+    expect(JSON.parse(attempts[0]!.body)).toMatchObject({ id: followId, type: 'Follow', actor: alice.uri, object: `${peers.origin}/users/flaky` })
+    expect(peers.accepted.get(followId)).toBe(1)
+    // The host answered in the end: its failures are cleared and it is not unreachable.
+    const health = await stack.db.prepare('SELECT failures, unreachable, first_failure_at, last_success_at FROM peers WHERE domain = ?').bind(`127.0.0.1:${peers.port}`).first()
+    expect(health).toMatchObject({ failures: 0, unreachable: 0, first_failure_at: null, last_success_at: expect.any(String) })
+    // Meanwhile (over 30 s of backoff) the 410 was never retried.
+    expect(peers.postsTo('/gone/inbox')).toHaveLength(1)
+  }, 120_000)
+
+  it('queued deliveries carry the activity and ids, never key material', async () => {
+    const rows = (await stack.db.prepare("SELECT body FROM dead_letters WHERE message_type = 'deliver'").all<{ body: string }>()).results
+    expect(rows.length).toBeGreaterThanOrEqual(3)
+    const sealed = (await stack.db.prepare('SELECT private_key_encrypted FROM account_keys WHERE account_id = ?').bind(alice.id).first<{ private_key_encrypted: string }>())!
+    for (const { body } of rows) {
+      const message = JSON.parse(body) as Record<string, unknown>
+      expect(Object.keys(message).sort()).toEqual(['activity', 'activityId', 'actorId', 'inbox', 'type'])
+      expect(body).not.toContain('PRIVATE KEY')
+      expect(body).not.toContain(sealed.private_key_encrypted)
+      expect(body).not.toContain(TEST_KEK)
+    }
+  })
+})
