@@ -245,3 +245,91 @@ describe('delivery failures', () => {
     }
   })
 })
+
+describe('every federated action builds its activity and reaches the right inbox', () => {
+  const BOB = '600006'
+  const bobInbox = '/b/users/bob/inbox'
+  const remoteStatus = '113500000000000100'
+  const edited = '113500000000000001'
+  let bobUri: string
+  let editedUri: string
+
+  /** The first POST to `path` of an activity with this type and id that verifies as alice's. */
+  async function received(path: string, id: string): Promise<Record<string, unknown>> {
+    const post = await eventually(async () => peers.postsTo(path).find((p) => (JSON.parse(p.body) as { id: string }).id === id), `${id} at ${path}`, 300)
+    expect(await verified(post, peers.origin)).toMatch(/^cavage /)
+    return JSON.parse(post.body) as Record<string, unknown>
+  }
+
+  beforeAll(async () => {
+    await remoteAccount(BOB, 'bob', `${peers.origin}${bobInbox}`)
+    bobUri = `${peers.origin}/users/bob`
+    editedUri = `${alice.uri}/statuses/${edited}`
+    await sql("INSERT INTO statuses (id, uri, account_id, local, visibility, content) VALUES (?, ?, ?, 0, 'public', '<p>bob says</p>')", remoteStatus, `${peers.origin}/b/statuses/1`, BOB)
+  })
+
+  it('Update of an edited Note goes to the followers with the new content', async () => {
+    await sql("UPDATE statuses SET content = '<p>Hello, edited</p>', edited_at = '2026-11-23T10:00:00.000Z' WHERE id = ?", edited)
+    await enqueue({ type: 'federate', action: 'update', actorId: alice.id, objectId: edited })
+    const update = await received('/i/0/inbox', `${editedUri}#updates/${Date.parse('2026-11-23T10:00:00.000Z')}`)
+    expect(update).toMatchObject({ type: 'Update', actor: alice.uri, object: { id: editedUri, type: 'Note', content: '<p>Hello, edited</p>' } })
+  })
+
+  it('Announce and its Undo reach the followers and the original author', async () => {
+    const reblogUri = `${alice.uri}/statuses/113500000000000200`
+    await sql("INSERT INTO statuses (id, uri, account_id, local, visibility, reblog_of_id) VALUES ('113500000000000200', ?, ?, 1, 'public', ?)", reblogUri, alice.id, remoteStatus)
+    await enqueue({ type: 'federate', action: 'announce', actorId: alice.id, objectId: '113500000000000200' })
+    const announce = await received(bobInbox, `${reblogUri}/activity`)
+    expect(announce).toMatchObject({ type: 'Announce', actor: alice.uri, object: `${peers.origin}/b/statuses/1` })
+    await received('/i/7/inbox', `${reblogUri}/activity`)
+    await enqueue({ type: 'federate', action: 'undo-announce', actorId: alice.id, activityUri: `${reblogUri}/activity`, objectUri: `${peers.origin}/b/statuses/1`, targetAccountIds: [BOB] })
+    const undo = await received(bobInbox, `${reblogUri}/activity/undo`)
+    expect(undo).toMatchObject({ type: 'Undo', actor: alice.uri, object: { id: `${reblogUri}/activity`, type: 'Announce', object: `${peers.origin}/b/statuses/1` } })
+  })
+
+  it('Like and its Undo go to the author only', async () => {
+    await sql("INSERT INTO favourites (id, account_id, status_id) VALUES ('800010', ?, ?)", alice.id, remoteStatus)
+    await enqueue({ type: 'federate', action: 'like', actorId: alice.id, objectId: '800010' })
+    const likeId = `${alice.uri}#likes/800010`
+    expect(await received(bobInbox, likeId)).toMatchObject({ type: 'Like', actor: alice.uri, object: `${peers.origin}/b/statuses/1` })
+    await enqueue({ type: 'federate', action: 'undo-like', actorId: alice.id, activityUri: likeId, objectUri: `${peers.origin}/b/statuses/1`, targetAccountIds: [BOB] })
+    expect(await received(bobInbox, `${likeId}/undo`)).toMatchObject({ type: 'Undo', object: { id: likeId, type: 'Like', object: `${peers.origin}/b/statuses/1` } })
+    expect(peers.postsTo('/i/0/inbox').some((p) => p.body.includes(likeId))).toBe(false)
+  })
+
+  it('Block and its Undo, and the Undo of a Follow, go to the target', async () => {
+    await sql("INSERT INTO blocks (id, account_id, target_account_id) VALUES ('800020', ?, ?)", alice.id, BOB)
+    await enqueue({ type: 'federate', action: 'block', actorId: alice.id, objectId: '800020' })
+    const blockId = `${alice.uri}#blocks/800020`
+    expect(await received(bobInbox, blockId)).toMatchObject({ type: 'Block', actor: alice.uri, object: bobUri })
+    await enqueue({ type: 'federate', action: 'undo-block', actorId: alice.id, activityUri: blockId, targetAccountIds: [BOB] })
+    expect(await received(bobInbox, `${blockId}/undo`)).toMatchObject({ type: 'Undo', object: { id: blockId, type: 'Block', object: bobUri } })
+    const followId = `${alice.uri}#follows/800001`
+    await enqueue({ type: 'federate', action: 'undo-follow', actorId: alice.id, activityUri: followId, targetAccountIds: ['500000'] })
+    expect(await received('/i/0/users/f0/inbox', `${followId}/undo`)).toMatchObject({ type: 'Undo', object: { id: followId, type: 'Follow', object: `${peers.origin}/i/0/users/f0` } })
+  })
+
+  it('Accept and Reject of remote follows echo the Follow', async () => {
+    const bobFollow = `${peers.origin}/b/follows/1`
+    await sql("INSERT INTO follows (id, account_id, target_account_id, uri, state) VALUES ('800030', ?, ?, ?, 'accepted')", BOB, alice.id, bobFollow)
+    await enqueue({ type: 'federate', action: 'accept-follow', actorId: alice.id, objectId: '800030' })
+    expect(await received(bobInbox, `${alice.uri}#accepts/follows/800030`)).toMatchObject({ type: 'Accept', actor: alice.uri, object: { id: bobFollow, type: 'Follow', actor: bobUri, object: alice.uri } })
+    const rejected = `${peers.origin}/b/follows/2`
+    await enqueue({ type: 'federate', action: 'reject-follow', actorId: alice.id, activityUri: rejected, targetAccountIds: [BOB] })
+    const reject = await eventually(async () => peers.postsTo(bobInbox).map((p) => JSON.parse(p.body) as Record<string, unknown>).find((a) => a.type === 'Reject'), 'the Reject', 300)
+    expect(reject).toMatchObject({ actor: alice.uri, object: { id: rejected, type: 'Follow', actor: bobUri, object: alice.uri } })
+    expect(String(reject.id)).toMatch(new RegExp(`^${alice.uri}#rejects/[0-9a-f]{24}$`))
+  })
+
+  it('Delete sends a Tombstone, and Update of the Person carries the actor document', async () => {
+    await enqueue({ type: 'federate', action: 'delete', actorId: alice.id, objectUri: editedUri, targetAccountIds: [] })
+    expect(await received('/i/3/inbox', `${editedUri}#delete`)).toMatchObject({ type: 'Delete', actor: alice.uri, object: { id: editedUri, type: 'Tombstone' } })
+    // Bob follows alice now (accepted above), through his own inbox: he gets the followers' activities too.
+    await received(bobInbox, `${editedUri}#delete`)
+    const updatedAt = (await stack.db.prepare('SELECT updated_at FROM accounts WHERE id = ?').bind(alice.id).first<{ updated_at: string }>())!.updated_at
+    await enqueue({ type: 'federate', action: 'update-actor', actorId: alice.id })
+    const update = await received('/i/9/inbox', `${alice.uri}#updates/${Date.parse(updatedAt)}`)
+    expect(update).toMatchObject({ type: 'Update', actor: alice.uri, object: { id: alice.uri, type: 'Person', inbox: `${alice.uri}/inbox`, publicKey: { id: `${alice.uri}#main-key`, owner: alice.uri } } })
+    expect(update.object).not.toHaveProperty('@context')
+  })
+})
