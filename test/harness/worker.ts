@@ -21,6 +21,7 @@ import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineRo
 import { fetchSelfCheck, signatureSelfCheck } from './federation'
 import { accountSigningKey } from '../../backend/auth/keys'
 import type { QueueMessage } from '../../backend/queue/messages'
+import { accountSigner, signedGet } from '../../backend/federation/signed-fetch'
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -99,6 +100,11 @@ export default {
         const key = await accountSigningKey(env, database(env.DB), body.accountId)
         const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, new TextEncoder().encode(body.data))
         return Response.json({ signature: btoa(String.fromCharCode(...new Uint8Array(signature))) })
+      }
+      if (request.method === 'POST' && pathname === '/federation/signed-get') {
+        const { accountId, url } = (await readJsonObject(request)) as { accountId: string; url: string }
+        const res = await signedGet(env, url, await accountSigner(env, database(env.DB), accountId))
+        return Response.json({ status: res.status, body: new TextDecoder().decode(res.body) })
       }
       if (request.method === 'POST' && pathname === '/queue/send') {
         // Enqueues a message as a local action would, e.g. {type:'federate', ...}.

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net'
 import { chooseUsername, signIn } from '../helpers/auth'
 import { eventually, startStack, TEST_KEK, type Stack } from '../helpers/stack'
 import { verifyRequest } from '../../backend/federation/signatures'
+import { handleBatch } from '../../backend/queue/consumer'
+import type { Env } from '../../backend/env'
 
 interface Received {
   path: string
@@ -15,6 +17,7 @@ interface Received {
 /** A fake remote server: records every POST and answers by path. */
 class FakePeer {
   readonly posts: Received[] = []
+  readonly gets: Received[] = []
   /** Deliveries the receiver acknowledged (2xx), by activity id: more than one would be a double delivery. */
   readonly accepted = new Map<string, number>()
   private flakyFailures = 2
@@ -22,7 +25,7 @@ class FakePeer {
   port = 0
 
   constructor() {
-    this.server = createServer((req, res) => void this.handle(req).then(([status, body]) => res.writeHead(status).end(body)))
+    this.server = createServer((req, res) => void this.handle(req).then(([status, body]) => res.writeHead(status, { 'content-type': 'application/activity+json' }).end(body)))
   }
 
   private async handle(req: IncomingMessage): Promise<[number, string]> {
@@ -30,6 +33,10 @@ class FakePeer {
     for await (const c of req) chunks.push(c as Buffer)
     const body = Buffer.concat(chunks).toString('utf8')
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]))
+    if (req.method === 'GET') {
+      this.gets.push({ path: req.url ?? '', headers, body })
+      return [200, JSON.stringify({ id: `${this.origin}${req.url}`, type: 'Person' })]
+    }
     this.posts.push({ path: req.url ?? '', headers, body })
     if (req.url === '/gone/inbox') return [410, 'Gone']
     if (req.url === '/flaky/inbox' && this.flakyFailures > 0) {
@@ -92,8 +99,8 @@ async function remoteAccount(id: string, username: string, inbox: string, shared
   )
 }
 
-async function verified(post: Received, origin: string): Promise<string> {
-  const request = new Request(origin + post.path, { method: 'POST', headers: post.headers, body: post.body })
+async function verified(post: Received, origin: string, method = 'POST'): Promise<string> {
+  const request = new Request(origin + post.path, { method, headers: post.headers, body: method === 'GET' ? null : post.body })
   const result = await verifyRequest(request, new TextEncoder().encode(post.body), async (keyId) =>
     keyId === `${alice.uri}#main-key` ? { publicKeyPem: alice.public_key_pem, ownerId: alice.uri } : null,
   )
@@ -331,5 +338,29 @@ describe('every federated action builds its activity and reaches the right inbox
     const update = await received('/i/9/inbox', `${alice.uri}#updates/${Date.parse(updatedAt)}`)
     expect(update).toMatchObject({ type: 'Update', actor: alice.uri, object: { id: alice.uri, type: 'Person', inbox: `${alice.uri}/inbox`, publicKey: { id: `${alice.uri}#main-key`, owner: alice.uri } } })
     expect(update.object).not.toHaveProperty('@context')
+  })
+})
+
+describe('signed GET and the dead-letter queue', () => {
+  it('a signed GET carries alice\'s signature over (request-target) host date, and is refused outside the setting', async () => {
+    const get = (url: string) => stack.harness('/federation/signed-get', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accountId: alice.id, url }) })
+    const res = await get(`${peers.origin}/users/someone`)
+    expect(await res.json()).toEqual({ status: 200, body: JSON.stringify({ id: `${peers.origin}/users/someone`, type: 'Person' }) })
+    const [request] = peers.gets
+    expect(request!.headers.accept).toContain('application/activity+json')
+    expect(await verified(request!, peers.origin, 'GET')).toBe(`cavage ${alice.uri}#main-key @request-target host date`)
+    const refused = await get(`${unlisted.origin}/users/someone`)
+    expect(refused.status).toBe(500)
+    expect(unlisted.gets).toHaveLength(0)
+  })
+
+  it('messages that exhausted their retries are recorded from the dead-letter queue', async () => {
+    const body = { type: 'deliver', actorId: alice.id, inbox: 'https://dead.example/inbox', activityId: 'https://x.example/a/1', activity: '{}' }
+    const acked: string[] = []
+    const message = { id: 'm1', timestamp: new Date(), body, attempts: 9, ack: () => acked.push('m1'), retry: () => undefined }
+    await handleBatch({ queue: 'herd-dlq', messages: [message], ackAll: () => undefined, retryAll: () => undefined } as unknown as MessageBatch<unknown>, { DB: stack.db } as Env)
+    expect(acked).toEqual(['m1'])
+    const row = await stack.db.prepare("SELECT kind, message_type, activity_id, target, attempts, body FROM dead_letters WHERE target = 'https://dead.example/inbox'").first()
+    expect(row).toEqual({ kind: 'exhausted', message_type: 'deliver', activity_id: 'https://x.example/a/1', target: 'https://dead.example/inbox', attempts: 9, body: JSON.stringify(body) })
   })
 })
