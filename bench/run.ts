@@ -110,12 +110,15 @@ rmSync(PERSIST, { recursive: true, force: true })
 await migrateLocal(PERSIST)
 await seed(0, SEEDED_STATUSES)
 const stack = launch({ port: PORT, persist: PERSIST, stdio: 'ignore' })
+/** The no-op route's rate, which the fan-out bench compares deliveries per second against. */
+const noop = { rps: NaN }
 process.on('exit', () => stack.stop('SIGKILL'))
 try {
   await waitUntilReady(stack.url)
   const pgrp = stack.child.pid as number
   console.log(`Bench: ${REQUESTS} requests per endpoint, ${CONNECTIONS} connections, against ${stack.url} (wrangler pages dev on workerd), ${SEEDED_STATUSES} seeded statuses\n`)
   const baseline = await measure(stack.url, pgrp, '/noop')
+  noop.rps = baseline.rps
   console.log(`baseline GET /noop: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, ${fmt(baseline.rps, 0)} req/s, workerd CPU ${fmt(baseline.cpuMsPerRequest, 3)} ms/req\n`)
   const header = ['endpoint', 'p50 ms', 'p99 ms', 'req/s', 'p50 ×', 'p99 ×', 'CPU ms/req over base', 'D1 rows/req', 'errors', 'targets']
   const rows: string[][] = []
@@ -149,3 +152,5 @@ try {
 
 // The ATProto repository and firehose: signed commits per second, and replay from cursor 0.
 await run('node', ['bench/atproto.ts'], { env: toolEnv({ ATPROTO_BENCH_COMMITS: process.env.ATPROTO_BENCH_COMMITS ?? '3000' }) })
+// ActivityPub fan-out: POSTs per post through shared inboxes, and signed deliveries per second through the queue.
+await run('node', ['bench/fanout.ts'], { env: toolEnv({ BENCH_NOOP_RPS: String(noop.rps) }) })

@@ -51,19 +51,25 @@ async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promis
  */
 export async function handleBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, env)
+  const process = async (msg: Message<unknown>, body: QueueMessage): Promise<void> => {
+    try {
+      await handle(body, msg.id, env, msg.attempts)
+      msg.ack()
+    } catch (err) {
+      console.error(`queue: ${body.type} ${msg.id} failed (attempt ${msg.attempts}): ${errorMessage(err)}`)
+      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) })
+    }
+  }
+  // Deliveries are independent POSTs, mostly waiting on the network: they run side by side. Everything
+  // else runs in order, so that, say, two copies of one fan-out never race each other.
+  const deliveries: Promise<void>[] = []
   for (const msg of batch.messages) {
     if (!isQueueMessage(msg.body)) {
       // Retrying cannot fix a message we do not understand; keep a record and drop it.
       console.error('queue: dropping unknown message', msg.id)
       msg.ack()
-      continue
-    }
-    try {
-      await handle(msg.body, msg.id, env, msg.attempts)
-      msg.ack()
-    } catch (err) {
-      console.error(`queue: ${msg.body.type} ${msg.id} failed (attempt ${msg.attempts}): ${errorMessage(err)}`)
-      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) })
-    }
+    } else if (msg.body.type === 'deliver') deliveries.push(process(msg, msg.body))
+    else await process(msg, msg.body)
   }
+  await Promise.all(deliveries)
 }

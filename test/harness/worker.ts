@@ -22,6 +22,7 @@ import { fetchSelfCheck, signatureSelfCheck } from './federation'
 import { accountSigningKey } from '../../backend/auth/keys'
 import type { QueueMessage } from '../../backend/queue/messages'
 import { accountSigner, signedGet } from '../../backend/federation/signed-fetch'
+import { createLocalAccount } from '../../backend/accounts/create'
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -105,6 +106,12 @@ export default {
         const { accountId, url } = (await readJsonObject(request)) as { accountId: string; url: string }
         const res = await signedGet(env, url, await accountSigner(env, database(env.DB), accountId))
         return Response.json({ status: res.status, body: new TextDecoder().decode(res.body) })
+      }
+      if (request.method === 'POST' && pathname === '/accounts/create-local') {
+        // A local account with its sealed key, for the fan-out bench (which runs no Pages).
+        const { username, origin } = (await readJsonObject(request)) as { username: string; origin: string }
+        const user = { email: `${username}@bench.invalid`, passwordHash: null, approved: true, reason: '' }
+        return Response.json(await createLocalAccount(env, env.DB, { username, displayName: '', origin, user }))
       }
       if (request.method === 'POST' && pathname === '/queue/send') {
         // Enqueues a message as a local action would, e.g. {type:'federate', ...}.

@@ -25,16 +25,26 @@ export async function hostsToSkip(d1: D1Database, now = Date.now()): Promise<Set
   return new Set(rows.results.map((r) => r.domain))
 }
 
+// Deliveries come in runs to the same few hosts. An isolate keeps the skip list for a minute and skips
+// success writes it made within the hour, so a steady stream of deliveries costs no D1 queries at all.
+const SKIP_LIST_TTL_MS = 60 * 1000
+let skipList: { at: number; hosts: Promise<Set<string>> } | null = null
+const successWritten = new Map<string, number>()
+
 export async function isSkipped(d1: D1Database, host: string, now = Date.now()): Promise<boolean> {
-  const row = await d1
-    .prepare('SELECT 1 AS skip FROM peers WHERE domain = ? AND unreachable = 1 AND last_failure_at > ?')
-    .bind(host, iso(now - PROBE_EVERY_MS))
-    .first<{ skip: number }>()
-  return row !== null
+  if (skipList === null || now - skipList.at > SKIP_LIST_TTL_MS) {
+    const hosts = hostsToSkip(d1, now)
+    skipList = { at: now, hosts }
+    hosts.catch(() => (skipList = null))
+  }
+  return (await skipList.hosts).has(host)
 }
 
 /** The host answered: clear its failures. Writes only when something changes or the last write is old. */
 export async function recordPeerSuccess(d1: D1Database, host: string, now = Date.now()): Promise<void> {
+  const last = successWritten.get(host)
+  if (last !== undefined && now - last < SUCCESS_WRITE_EVERY_MS) return
+  if (successWritten.size > 10_000) successWritten.clear()
   await d1
     .prepare(
       `INSERT INTO peers (domain, last_success_at) VALUES (?1, ?2)
@@ -43,10 +53,13 @@ export async function recordPeerSuccess(d1: D1Database, host: string, now = Date
     )
     .bind(host, iso(now), iso(now - SUCCESS_WRITE_EVERY_MS))
     .run()
+  successWritten.set(host, now)
 }
 
 /** The host failed (network error, timeout, 5xx, 429): count it, and mark it once it has failed for days. */
 export async function recordPeerFailure(d1: D1Database, host: string, now = Date.now()): Promise<void> {
+  // The next success must be written, to clear this failure.
+  successWritten.delete(host)
   await d1
     .prepare(
       `INSERT INTO peers (domain, first_failure_at, last_failure_at, failures) VALUES (?1, ?2, ?2, 1)
