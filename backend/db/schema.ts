@@ -363,6 +363,25 @@ export interface QueueHeartbeatsTable {
   last_message_id: string | null
 }
 
+export interface InstanceActorTable {
+  id: number
+  uri: string
+  public_key_pem: string
+  private_key_encrypted: string
+  created_at: Generated<Timestamp>
+}
+
+export interface ProcessedActivitiesTable {
+  uri: string
+  type: string
+  processed_at: Generated<Timestamp>
+}
+
+export interface TombstonesTable {
+  uri: string
+  deleted_at: Generated<Timestamp>
+}
+
 export interface Database {
   instance_settings: InstanceSettingsTable
   instance_rules: InstanceRulesTable
@@ -397,4 +416,7 @@ export interface Database {
   peers: PeersTable
   outbound_fanouts: OutboundFanoutsTable
   dead_letters: DeadLettersTable
+  instance_actor: InstanceActorTable
+  processed_activities: ProcessedActivitiesTable
+  tombstones: TombstonesTable
 }

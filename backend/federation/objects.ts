@@ -8,7 +8,6 @@ import { statusActivityUri } from './activity-ids'
 import { writeApTags } from './ap-tags'
 
 export const AS_PUBLIC = 'https://www.w3.org/ns/activitystreams#Public'
-export const ACTIVITY_JSON = 'application/activity+json'
 
 /** JSON-LD context for what we publish: ActivityStreams, the security vocabulary, and the Mastodon terms we use. */
 export const AP_CONTEXT = [

@@ -6,9 +6,6 @@ import type { Db } from '../db/client'
 import type { Env } from '../env'
 import { policyFromEnv, safeFetch, type FetchedResponse, type FetchPolicy } from './safe-fetch'
 import { signRequest, type SignatureFormat } from './signatures'
-import { ACTIVITY_JSON } from './objects'
-
-export { ACTIVITY_JSON }
 
 /** Who signs: the key id peers resolve (`<actor uri>#main-key`) and the opened private key. */
 export interface Signer {
@@ -18,6 +15,7 @@ export interface Signer {
   format?: SignatureFormat
 }
 
+export const ACTIVITY_JSON = 'application/activity+json'
 /** What we ask for when fetching ActivityPub documents. */
 export const ACTIVITY_ACCEPT = `${ACTIVITY_JSON}, application/ld+json; profile="https://www.w3.org/ns/activitystreams"`
 /** Media types an ActivityPub document may come back as. */

@@ -6,6 +6,7 @@ import { isQueueMessage, type QueueMessage } from './messages'
 import { fanOut } from '../federation/outbound/fan-out'
 import { deliver } from '../federation/outbound/deliver'
 import { recordDeadLetter } from '../federation/outbound/dead-letters'
+import { processInbox } from '../federation/inbox/dispatch'
 
 /** Exponential backoff for retries: 10 s, 20 s, 40 s … capped at 12 hours. */
 export function retryDelaySeconds(attempts: number): number {
@@ -22,6 +23,9 @@ async function handle(message: QueueMessage, id: string, env: Env, attempts: num
       return
     case 'deliver':
       await deliver(env, message, attempts)
+      return
+    case 'inbox':
+      await processInbox(env, message)
       return
   }
 }

@@ -68,7 +68,21 @@ export interface DeliverMessage {
   activity: string
 }
 
-export type QueueMessage = ProbeMessage | NotificationMessage | FederateMessage | DeliverMessage
+/**
+ * An inbound activity whose signature was verified and bound to its actor. It carries what the peer sent
+ * (nothing secret); one too large for a queue message is parked in KV under `activityKey` instead.
+ */
+export interface InboxMessage {
+  type: 'inbox'
+  activity?: Record<string, unknown>
+  activityKey?: string
+  /** The verified actor id (the signer, bound to the activity's actor). */
+  signer: string
+  /** This instance's origin as the peer reached it. */
+  origin: string
+}
+
+export type QueueMessage = ProbeMessage | NotificationMessage | FederateMessage | InboxMessage | DeliverMessage
 
 export function isQueueMessage(value: unknown): value is QueueMessage {
   if (typeof value !== 'object' || value === null) return false
@@ -82,6 +96,8 @@ export function isQueueMessage(value: unknown): value is QueueMessage {
       return typeof v.action === 'string' && typeof v.actorId === 'string'
     case 'deliver':
       return typeof v.actorId === 'string' && typeof v.inbox === 'string' && typeof v.activityId === 'string' && typeof v.activity === 'string'
+    case 'inbox':
+      return typeof v.signer === 'string' && typeof v.origin === 'string' && (typeof v.activity === 'object' || typeof v.activityKey === 'string')
     default:
       return false
   }

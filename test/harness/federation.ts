@@ -6,6 +6,10 @@ import { sanitizeHtml } from '../../backend/federation/sanitize-html'
 import { parseDevAllowHosts } from '../../backend/federation/address-guard'
 import { FetchRefused, safeFetch } from '../../backend/federation/safe-fetch'
 import * as v from './federation-vectors'
+import type { Env } from '../../backend/env'
+import { database } from '../../backend/db/client'
+import { accountSigningKey } from '../../backend/auth/keys'
+import { resolveRemote } from '../../backend/federation/resolve'
 
 const utf8 = (s: string) => new TextEncoder().encode(s)
 
@@ -87,4 +91,24 @@ export async function fetchSelfCheck(target: string, allow: string): Promise<Rec
     toMetadata: await result(`${target}/to-metadata`),
     big: await result(`${target}/big`),
   }
+}
+
+/** Signs a request as a local account would (its sealed key, opened with HERD_KEK), for tests to send by hand. */
+export async function signAsAccount(env: Env, body: { accountId: string; url: string; method?: string; body?: string; format?: 'cavage' | 'rfc9421'; keyId?: string; date?: string }): Promise<Record<string, string>> {
+  const db = database(env.DB)
+  const account = await db.selectFrom('accounts').select('uri').where('id', '=', body.accountId).executeTakeFirstOrThrow()
+  const privateKey = await accountSigningKey(env, db, body.accountId)
+  const headers: Record<string, string> = body.body === undefined ? {} : { 'content-type': 'application/activity+json' }
+  if (body.date) headers.date = body.date
+  const request = new Request(body.url, { method: body.method ?? 'POST', headers, body: body.body ?? null })
+  const signed = await signRequest(request, { keyId: body.keyId ?? `${account.uri}#main-key`, privateKey, format: body.format ?? 'cavage' })
+  const out: Record<string, string> = {}
+  signed.headers.forEach((value, name) => {
+    out[name] = value
+  })
+  return out
+}
+
+export async function resolveForTest(env: Env, query: string): Promise<{ accountIds: string[]; statusIds: string[] }> {
+  return resolveRemote(env, database(env.DB), query)
 }

@@ -18,7 +18,7 @@ import { MeteredD1 } from '../../backend/db/metered-d1'
 import { database } from '../../backend/db/client'
 import { parsePage } from '../../backend/timelines/page'
 import { fanOutToHomeFeeds, homeTimelineIds, mergeIntoHomeFeed, publicTimelineRows, removeAuthorFromHomeFeed } from '../../backend/timelines/queries'
-import { fetchSelfCheck, signatureSelfCheck } from './federation'
+import { fetchSelfCheck, resolveForTest, signAsAccount, signatureSelfCheck } from './federation'
 import { accountSigningKey } from '../../backend/auth/keys'
 import type { QueueMessage } from '../../backend/queue/messages'
 import { accountSigner, signedGet } from '../../backend/federation/signed-fetch'
@@ -94,6 +94,12 @@ export default {
       if (request.method === 'POST' && pathname === '/federation/fetch') {
         const { target, allow } = (await readJsonObject(request)) as { target: string; allow: string }
         return Response.json(await fetchSelfCheck(target, allow))
+      }
+      if (request.method === 'POST' && pathname === '/federation/sign') {
+        return Response.json(await signAsAccount(env, (await readJsonObject(request)) as Parameters<typeof signAsAccount>[1]))
+      }
+      if (request.method === 'POST' && pathname === '/federation/resolve') {
+        return Response.json(await resolveForTest(env, String((await readJsonObject(request)).query)))
       }
       if (request.method === 'POST' && pathname === '/accounts/sign') {
         // Signs with a local account's stored key, as federation will: proves the sealed key opens.

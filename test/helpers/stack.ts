@@ -100,6 +100,8 @@ export interface StackOptions {
   prepareDb?: (db: D1Database) => Promise<void>
   /** Extra variables for the Pages project and the harness, e.g. { HERD_LOGIN: 'access', ... }. */
   bindings?: Record<string, string>
+  /** A fixed port (default: any free one), for tests that must know a stack's origin before it starts. */
+  port?: number
 }
 
 /**
@@ -116,7 +118,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   harness.routes = ['harness.test/*']
   const mf = new Miniflare({
     host: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     workers: [pages, workerFromToml('do/wrangler.toml', '.build/do/index.js'), workerFromToml('consumer/wrangler.toml', '.build/consumer/index.js', metrics), harness],
   })
   const url = await mf.ready
@@ -149,4 +151,18 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     await new Promise((r) => setTimeout(r, everyMs))
   }
   throw new Error(`timed out waiting for ${what}`)
+}
+
+/** A free TCP port on 127.0.0.1, for stacks that must know each other's origin before they start. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
 }

@@ -1,0 +1,35 @@
+// The inbox's request path: bounded read, parse, signature verified and bound to the actor, queued, 202.
+// Nothing is stored before the signature checks out, and nothing but the queue message after.
+import type { Db } from '../../db/client'
+import type { Env } from '../../env'
+import { notFound } from '../../http/errors'
+import type { InboxMessage } from '../../queue/messages'
+import { parseDevAllowHosts } from '../address-guard'
+import { assertSignerIsActor } from '../actor-binding'
+import { parseActivity, readBodyLimited } from '../activity-input'
+import { federationKeyResolver } from '../key-resolver'
+import { verifyRequest } from '../signatures'
+
+/** Cloudflare Queues takes messages up to 128 KB; bigger activities wait in KV for the consumer. */
+const MAX_INLINE_BYTES = 100 * 1024
+const PARKED_TTL_SECONDS = 7 * 24 * 3600
+
+export async function acceptInboxPost(env: Env, db: Db, request: Request, recipient?: string): Promise<Response> {
+  if (recipient !== undefined) {
+    const account = await db.selectFrom('accounts').select('id').where('username', '=', recipient).where('domain', '=', '').executeTakeFirst()
+    if (!account) throw notFound('No such inbox')
+  }
+  const body = await readBodyLimited(request)
+  const activity = parseActivity(request.headers.get('content-type'), body, { devAllowHosts: parseDevAllowHosts(env.HERD_DEV_ALLOW_HOSTS) })
+  const signature = await verifyRequest(request, body, federationKeyResolver(env, db))
+  assertSignerIsActor(signature, activity.actor)
+  const message: InboxMessage = { type: 'inbox', signer: activity.actor, origin: new URL(request.url).origin }
+  if (body.length <= MAX_INLINE_BYTES) message.activity = activity.json
+  else {
+    const key = `inbox:${crypto.randomUUID()}`
+    await env.KV.put(key, new TextDecoder().decode(body), { expirationTtl: PARKED_TTL_SECONDS })
+    message.activityKey = key
+  }
+  await env.QUEUE.send(message)
+  return new Response(null, { status: 202 })
+}

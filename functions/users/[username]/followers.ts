@@ -1,0 +1,3 @@
+import { collectionRoute } from '../../../backend/federation/collection-route'
+
+export const onRequest = collectionRoute('followers')
