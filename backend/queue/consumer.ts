@@ -6,6 +6,7 @@ import { isQueueMessage, type QueueMessage } from './messages'
 import { fanOut } from '../federation/outbound/fan-out'
 import { deliver } from '../federation/outbound/deliver'
 import { recordDeadLetter } from '../federation/outbound/dead-letters'
+import { peerOf, recordPeerSuccess } from '../federation/outbound/peers'
 import { processInbox } from '../federation/inbox/dispatch'
 
 /** Exponential backoff for retries: 10 s, 20 s, 40 s … capped at 12 hours. */
@@ -25,6 +26,8 @@ async function handle(message: QueueMessage, id: string, env: Env, attempts: num
       await deliver(env, message, attempts)
       return
     case 'inbox':
+      // The intake verified this peer's signature: it is up, whatever it had failed to answer before.
+      await recordPeerSuccess(env.DB, peerOf(message.signer))
       await processInbox(env, message)
       return
   }

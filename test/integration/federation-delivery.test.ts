@@ -7,6 +7,7 @@ import { eventually, startStack, TEST_KEK, type Stack } from '../helpers/stack'
 import { verifyRequest } from '../../backend/federation/signatures'
 import { handleBatch } from '../../backend/queue/consumer'
 import type { Env } from '../../backend/env'
+import { hostsToSkip, recordPeerFailure } from '../../backend/federation/outbound/peers'
 
 interface Received {
   path: string
@@ -362,5 +363,38 @@ describe('signed GET and the dead-letter queue', () => {
     expect(acked).toEqual(['m1'])
     const row = await stack.db.prepare("SELECT kind, message_type, activity_id, target, attempts, body FROM dead_letters WHERE target = 'https://dead.example/inbox'").first()
     expect(row).toEqual({ kind: 'exhausted', message_type: 'deliver', activity_id: 'https://x.example/a/1', target: 'https://dead.example/inbox', attempts: 9, body: JSON.stringify(body) })
+  })
+})
+
+describe('an unreachable host comes back', () => {
+  it('a host is marked unreachable only after failing for more than three days, and skipped until a daily probe', async () => {
+    const now = Date.now()
+    await sql("INSERT INTO peers (domain, first_failure_at, last_failure_at, failures) VALUES ('old.example', ?, ?, 30)", new Date(now - 4 * 86400_000).toISOString(), new Date(now - 3600_000).toISOString())
+    await recordPeerFailure(stack.db, 'old.example', now)
+    await recordPeerFailure(stack.db, 'new.example', now)
+    await recordPeerFailure(stack.db, 'new.example', now + 2 * 86400_000)
+    const rows = (await stack.db.prepare("SELECT domain, failures, unreachable FROM peers WHERE domain IN ('old.example', 'new.example') ORDER BY domain").all()).results
+    expect(rows).toEqual([
+      { domain: 'new.example', failures: 2, unreachable: 0 },
+      { domain: 'old.example', failures: 31, unreachable: 1 },
+    ])
+    expect((await hostsToSkip(stack.db, now)).has('old.example')).toBe(true)
+    // A day after its last attempt it gets one delivery as a probe.
+    expect((await hostsToSkip(stack.db, now + 86400_000 + 1000)).has('old.example')).toBe(false)
+  })
+
+  it('an inbound activity from it clears the mark, and deliveries to it resume', async () => {
+    const host = `127.0.0.1:${down.port}`
+    const signer = `${down.origin}/users/downer`
+    await enqueue({ type: 'inbox', signer, origin: 'http://herd.test', activity: { id: `${down.origin}/flags/1`, type: 'Flag', actor: signer, object: alice.uri } })
+    const health = await eventually(
+      () => stack.db.prepare('SELECT unreachable, failures, first_failure_at FROM peers WHERE domain = ? AND unreachable = 0').bind(host).first(),
+      'the cleared mark',
+    )
+    expect(health).toEqual({ unreachable: 0, failures: 0, first_failure_at: null })
+    await sql("INSERT INTO statuses (id, uri, account_id, local, visibility, content) VALUES ('113500000000000300', ?, ?, 1, 'public', '<p>again</p>')", `${alice.uri}/statuses/113500000000000300`, alice.id)
+    await enqueue({ type: 'federate', action: 'create', actorId: alice.id, objectId: '113500000000000300' })
+    const post = await eventually(async () => down.posts.find((p) => p.path === '/inbox'), 'the delivery to the recovered host', 300)
+    expect(JSON.parse(post.body)).toMatchObject({ id: `${alice.uri}/statuses/113500000000000300/activity`, type: 'Create' })
   })
 })

@@ -54,6 +54,8 @@ export async function recordPeerSuccess(d1: D1Database, host: string, now = Date
     .bind(host, iso(now), iso(now - SUCCESS_WRITE_EVERY_MS))
     .run()
   successWritten.set(host, now)
+  // It may have been on the skip list this isolate holds.
+  skipList = null
 }
 
 /** The host failed (network error, timeout, 5xx, 429): count it, and mark it once it has failed for days. */
