@@ -8,6 +8,8 @@ CREATE TABLE outbound_fanouts (
   enqueued INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) WITHOUT ROWID;
+-- Progress is only needed while the federate message may be retried (minutes); old rows are pruned.
+CREATE INDEX outbound_fanouts_created ON outbound_fanouts (created_at);
 
 -- Work that will not be retried: deliveries a peer refused for good (4xx), targets the address guard
 -- refused, and messages the queue gave up on (its dead-letter queue). Kept for the operator to see.
