@@ -6,6 +6,7 @@ import autocannon from 'autocannon'
 import { launch, migrateLocal, waitUntilReady } from '../scripts/local-stack.ts'
 import { run, toolEnv } from '../scripts/lib.ts'
 import { groupCpuMs, groupPeakRssMiB } from './proc.ts'
+import { measureInbox, seedInboxSender } from './inbox.ts'
 
 const PORT = Number(process.env.BENCH_PORT ?? 8799)
 const PERSIST = '.wrangler/bench-state'
@@ -137,6 +138,13 @@ try {
   console.log(`\nTargets: p50 ≤ ${FOUNDATION.p50x}× and p99 ≤ ${FOUNDATION.p99x}× the no-op route; CPU < ${FOUNDATION.cpuMs} ms/request above it.`)
   console.log(`Peak resident memory of the stack (wrangler + workerd): ${fmt(groupPeakRssMiB(pgrp), 0)} MiB`)
 
+  // Inbox intake: verified, queued and answered 202, against the no-op route's rate.
+  const inbox = await measureInbox(stack.url, REQUESTS, CONNECTIONS, await seedInboxSender(PERSIST))
+  console.log(
+    `\nInbox intake (signed POST /inbox, 202): ${fmt(inbox.acceptedPerSecond, 0)} accepted/s (no-op: ${fmt(baseline.rps, 0)} req/s), ` +
+      `p50 ${inbox.p50} ms, p99 ${inbox.p99} ms, D1 rows read per intake ${inbox.rowsRead}, non-202 ${inbox.non202}`,
+  )
+
   // Flat cost as history grows: the same pages, read again after growing the database tenfold.
   const small = await pageRows(stack.url)
   await seed(SEEDED_STATUSES, BIG_STATUSES)
@@ -154,3 +162,5 @@ try {
 await run('node', ['bench/atproto.ts'], { env: toolEnv({ ATPROTO_BENCH_COMMITS: process.env.ATPROTO_BENCH_COMMITS ?? '3000' }) })
 // ActivityPub fan-out: POSTs per post through shared inboxes, and signed deliveries per second through the queue.
 await run('node', ['bench/fanout.ts'], { env: toolEnv({ BENCH_NOOP_RPS: String(noop.rps) }) })
+// Web Push: the CPU of encrypting and signing one push, against one ECDSA signature.
+await run('node', ['bench/push.ts'], { env: toolEnv() })

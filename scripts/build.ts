@@ -5,7 +5,8 @@
 // It skips the work when no input is newer than the last build.
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
+import { builtinModules } from 'node:module'
 import { ROOT, run } from './lib.ts'
 
 const INPUTS = ['backend', 'functions', 'frontend/src', 'frontend/public', 'frontend/vite.config.ts', 'frontend/adapters', 'do', 'consumer', 'test/harness', 'package-lock.json', 'wrangler.toml']
@@ -45,8 +46,29 @@ async function buildPages(): Promise<void> {
   ])
 }
 
+/**
+ * What wrangler does for nodejs_compat, so the test bundles match a deploy: bare Node built-ins
+ * (`require('crypto')` in CommonJS packages such as web-push) become imports of `node:` modules.
+ */
+const nodeBuiltins: Plugin = {
+  name: 'node-builtins',
+  setup(b) {
+    const names = new Set(builtinModules.filter((m) => !m.startsWith('_')))
+    b.onResolve({ filter: /^[a-z_/]+$/ }, (args) => {
+      if (!names.has(args.path)) return undefined
+      if (args.kind === 'require-call') return { path: args.path, namespace: 'node-require' }
+      return { path: `node:${args.path}`, external: true }
+    })
+    b.onLoad({ filter: /.*/, namespace: 'node-require' }, (args) => ({
+      contents: `import lib from 'node:${args.path}'; module.exports = lib;`,
+      loader: 'js',
+    }))
+  },
+}
+
 async function bundleWorker(entry: string, outdir: string): Promise<void> {
   await build({
+    plugins: [nodeBuiltins],
     entryPoints: [join(ROOT, entry)],
     outfile: join(ROOT, outdir, 'index.js'),
     bundle: true,

@@ -1,6 +1,6 @@
 // npm start: build, migrate the local D1, then run the whole stack on workerd at one URL.
 // No Cloudflare account and no network are needed. Ctrl-C stops everything.
-import { randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildAll } from './build.ts'
@@ -16,15 +16,19 @@ const started = Date.now()
  * Local secrets, generated once and kept with the local state (gitignored), so the private keys
  * of local accounts stay readable across restarts. Never printed.
  */
-function devSecrets(): { HERD_KEK: string } {
+function devSecrets(): { HERD_KEK: string; VAPID_PRIVATE_KEY: string } {
   const file = join(ROOT, persist, 'dev-secrets.json')
-  if (existsSync(file)) {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as { HERD_KEK?: string }
-    if (typeof saved.HERD_KEK === 'string' && saved.HERD_KEK !== '') return { HERD_KEK: saved.HERD_KEK }
+  const saved = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as { HERD_KEK?: string; VAPID_PRIVATE_KEY?: string }
+  const secrets = {
+    HERD_KEK: saved.HERD_KEK || randomBytes(32).toString('base64'),
+    // The Web Push key clients subscribe with: made once, like the deploy's (tf/secrets.tf).
+    VAPID_PRIVATE_KEY:
+      saved.VAPID_PRIVATE_KEY || generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   }
-  const secrets = { HERD_KEK: randomBytes(32).toString('base64') }
-  mkdirSync(join(ROOT, persist), { recursive: true })
-  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 })
+  if (secrets.HERD_KEK !== saved.HERD_KEK || secrets.VAPID_PRIVATE_KEY !== saved.VAPID_PRIVATE_KEY) {
+    mkdirSync(join(ROOT, persist), { recursive: true })
+    writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 })
+  }
   return secrets
 }
 

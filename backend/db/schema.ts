@@ -351,6 +351,94 @@ export interface CustomEmojisTable {
   updated_at: Generated<Timestamp>
 }
 
+export interface PushSubscriptionsTable {
+  id: Generated<number>
+  token_id: string
+  account_id: string
+  endpoint: string
+  p256dh: string
+  auth: string
+  standard: Generated<number>
+  /** JSON object: notification type -> boolean. */
+  alerts: Generated<string>
+  policy: Generated<'all' | 'followed' | 'follower' | 'none'>
+  access_token_sealed: string
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export interface InstanceDomainBlocksTable {
+  domain: string
+  severity: Generated<'silence' | 'suspend' | 'noop'>
+  public_comment: string | null
+  private_comment: string | null
+  created_at: Generated<Timestamp>
+}
+
+export interface InstanceActivityTable {
+  week: string
+  statuses: Generated<number>
+  logins: Generated<number>
+  registrations: Generated<number>
+}
+
+export interface AnnouncementsTable {
+  id: string
+  content: string
+  starts_at: Timestamp | null
+  ends_at: Timestamp | null
+  all_day: Generated<number>
+  published: Generated<number>
+  published_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export interface AnnouncementReactionsTable {
+  announcement_id: string
+  account_id: string
+  name: string
+  created_at: Generated<Timestamp>
+}
+
+export interface AnnouncementDismissalsTable {
+  announcement_id: string
+  account_id: string
+}
+
+export interface AccountEndorsementsTable {
+  account_id: string
+  target_account_id: string
+  created_at: Generated<Timestamp>
+}
+
+export interface FeaturedTagsTable {
+  id: string
+  account_id: string
+  tag_id: string
+  statuses_count: Generated<number>
+  last_status_at: Timestamp | null
+  created_at: Generated<Timestamp>
+}
+
+export interface AccountDomainBlocksTable {
+  account_id: string
+  domain: string
+  created_at: Generated<Timestamp>
+}
+
+export interface ReportsTable {
+  id: string
+  account_id: string
+  target_account_id: string
+  status_ids: Generated<string>
+  rule_ids: Generated<string>
+  comment: Generated<string>
+  category: Generated<'spam' | 'legal' | 'violation' | 'other'>
+  forwarded: Generated<number>
+  action_taken_at: Timestamp | null
+  created_at: Generated<Timestamp>
+}
+
 export interface InstanceCountersTable {
   name: 'local_accounts' | 'local_statuses' | 'known_domains'
   value: number
@@ -416,6 +504,16 @@ export interface Database {
   peers: PeersTable
   outbound_fanouts: OutboundFanoutsTable
   dead_letters: DeadLettersTable
+  push_subscriptions: PushSubscriptionsTable
+  instance_domain_blocks: InstanceDomainBlocksTable
+  instance_activity: InstanceActivityTable
+  announcements: AnnouncementsTable
+  announcement_reactions: AnnouncementReactionsTable
+  announcement_dismissals: AnnouncementDismissalsTable
+  account_endorsements: AccountEndorsementsTable
+  featured_tags: FeaturedTagsTable
+  account_domain_blocks: AccountDomainBlocksTable
+  reports: ReportsTable
   instance_actor: InstanceActorTable
   processed_activities: ProcessedActivitiesTable
   tombstones: TombstonesTable

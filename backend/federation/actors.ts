@@ -15,11 +15,14 @@ export const ACTOR_REFRESH_MS = 24 * 3600 * 1000
 /** Actor documents are a few KB; profile fields and keys fit well within this. */
 const ACTOR_MAX_BYTES = 512 * 1024
 
-const ACTOR_TYPES = new Set(['Person', 'Service', 'Application', 'Group', 'Organization'])
+export const ACTOR_TYPES: ReadonlySet<string> = new Set(['Person', 'Service', 'Application', 'Group', 'Organization'])
 
 export type FetchEnv = Pick<Env, 'HERD_KEK' | 'HERD_DEV_ALLOW_HOSTS'>
 
 export class RemoteFetchError extends Error {}
+
+/** A remote object or activity that can never be accepted as it is: retrying would change nothing. */
+export class InvalidRemoteObject extends RemoteFetchError {}
 
 function record(value: unknown): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
@@ -57,6 +60,7 @@ export async function fetchObject(env: FetchEnv, db: Db, url: string): Promise<{
   const res: FetchedResponse = signer
     ? await signedGet(env, url, signer, policy)
     : await safeFetch(url, { headers: { accept: ACTIVITY_ACCEPT } }, policyFromEnv(env, { accept: ACTIVITY_TYPES, ...policy }))
+  if (res.status === 404 || res.status === 410) throw new InvalidRemoteObject(`GET ${url} answered ${res.status}`)
   if (res.status !== 200) throw new RemoteFetchError(`GET ${url} answered ${res.status}`)
   let json: unknown
   try {
@@ -91,7 +95,7 @@ export async function upsertActor(env: Pick<Env, 'HERD_DEV_ALLOW_HOSTS'>, db: Db
   const type = str(doc.type)
   const username = str(doc.preferredUsername)
   const inbox = federationUrl(env, doc.inbox)
-  if (!id || !type || !ACTOR_TYPES.has(type) || !username || !inbox) throw new RemoteFetchError(`${String(doc.id)} is not an actor`)
+  if (!id || !type || !ACTOR_TYPES.has(type) || !username || !inbox) throw new InvalidRemoteObject(`${String(doc.id)} is not an actor`)
   const domain = new URL(id).host
   const key = record(doc.publicKey)
   const keyId = str(key?.id)
@@ -128,11 +132,11 @@ export async function upsertActor(env: Pick<Env, 'HERD_DEV_ALLOW_HOSTS'>, db: Db
   const row = await db
     .insertInto('accounts')
     .values({ id: newId(), ...values })
-    .onConflict((oc) => oc.column('uri').doUpdateSet(refreshed))
-    .returning(['id', 'domain'])
-    .executeTakeFirstOrThrow()
-  // An actor document never overwrites a local account.
-  if (row.domain === '') throw new RemoteFetchError(`${id} is a local account`)
+    // An actor document never overwrites a local account.
+    .onConflict((oc) => oc.column('uri').doUpdateSet(refreshed).where('accounts.domain', '<>', ''))
+    .returning('id')
+    .executeTakeFirst()
+  if (!row) throw new InvalidRemoteObject(`${id} is a local account`)
   return row.id
 }
 
@@ -150,16 +154,23 @@ export async function fetchActor(env: FetchEnv, db: Db, uri: string, opts: { ref
   if (existing && (existing.domain === '' || isLocalUri(uri, opts.localOrigin))) return existing.id
   const fresh = existing?.fetched_at && Date.now() - Date.parse(existing.fetched_at) < ACTOR_REFRESH_MS
   if (existing && fresh && !opts.refresh) return existing.id
-  if (!federationUrl(env, uri)) throw new RemoteFetchError(`${uri} is not a URL we may fetch`)
+  if (!federationUrl(env, uri)) throw new InvalidRemoteObject(`${uri} is not a URL we may fetch`)
+  if (await domainSuspended(db, new URL(uri).host)) throw new InvalidRemoteObject(`${new URL(uri).host} is suspended`)
   try {
     const { json } = await fetchObject(env, db, uri)
-    if (json.id !== uri) throw new RemoteFetchError(`${uri} answered with another actor`)
+    if (json.id !== uri) throw new InvalidRemoteObject(`${uri} answered with another actor`)
     return await upsertActor(env, db, json)
   } catch (err) {
     // A stale copy beats none when the actor's server is briefly down.
     if (existing && !opts.refresh) return existing.id
     throw err
   }
+}
+
+/** Whether the instance suspended this host: nothing from it is fetched or accepted. */
+export async function domainSuspended(db: Db, host: string): Promise<boolean> {
+  const row = await db.selectFrom('instance_domain_blocks').select('domain').where('domain', '=', host.toLowerCase()).where('severity', '=', 'suspend').executeTakeFirst()
+  return row !== undefined
 }
 
 /** The account id of a stored actor, without fetching. */

@@ -24,3 +24,22 @@ export function decodeEntities(text: string): string {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`)
 }
+
+/** Readable text from status HTML: paragraphs and line breaks become newlines, tags go, entities decode. */
+export function htmlToPlainText(html: string): string {
+  const text = html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/p>\s*<p[^>]*>/gi, '\n\n')
+    .replace(/<[^>]*>/g, '')
+  return decodeEntities(text).trim()
+}
+
+/** Plain text as HTML paragraphs: blank lines separate paragraphs, single newlines become <br>. */
+export function plainTextToHtml(text: string): string {
+  return text
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('')
+}

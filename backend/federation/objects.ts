@@ -1,9 +1,11 @@
 // The ActivityPub documents of local things: the Person of a local account, the Note of a local status and the
 // Create (or Announce, for a reblog) that carries it. Both the routes that serve them and outbound delivery
 // render through here, so what a peer fetches is what it was sent.
+import type { Selectable } from 'kysely'
 import type { Db } from '../db/client'
+import type { MediaAttachmentsTable } from '../db/schema'
 import { defaultAvatar, defaultHeader, type AccountRow } from '../mastodon/account'
-import type { StatusRow } from '../mastodon/status'
+import { snapshot, type StatusRow } from '../mastodon/status'
 import { statusActivityUri } from './activity-ids'
 import { writeApTags } from './ap-tags'
 
@@ -129,27 +131,12 @@ interface MentionSnapshot {
   uri: string
 }
 
-function snapshotList<T>(json: string): T[] {
-  try {
-    const value: unknown = JSON.parse(json)
-    return Array.isArray(value) ? (value as T[]) : []
-  } catch {
-    return []
-  }
-}
 
-export interface MediaForNote {
-  status_id: string | null
-  r2_key: string | null
-  remote_url: string | null
-  content_type: string
-  description: string | null
-  blurhash: string | null
-  width: number | null
-  height: number | null
-  focus_x: number
-  focus_y: number
-}
+/** The attachment columns a Note shows. */
+export type MediaForNote = Pick<
+  Selectable<MediaAttachmentsTable>,
+  'status_id' | 'r2_key' | 'remote_url' | 'content_type' | 'description' | 'blurhash' | 'width' | 'height' | 'focus_x' | 'focus_y'
+>
 
 /** What a Note needs beyond its own row: its author, the uri of the status it replies to, its attachments. */
 export interface NoteParts {
@@ -161,13 +148,13 @@ export interface NoteParts {
 /** The Note of a local status. The status must not be a reblog (that is an Announce: renderAnnounce). */
 export function renderNote(row: StatusRow, parts: NoteParts, origin: string): ApObject {
   const host = new URL(origin).host
-  const mentions = snapshotList<MentionSnapshot>(row.mentions_json)
+  const mentions = snapshot<MentionSnapshot>(row.mentions_json)
   const { to, cc } = addressing(
     row.visibility,
     parts.author.uri,
     mentions.map((m) => m.uri),
   )
-  const tags = snapshotList<string>(row.tags_json)
+  const tags = snapshot<string>(row.tags_json)
   return {
     id: row.uri,
     type: 'Note',

@@ -4,13 +4,12 @@
 import type { Db } from '../db/client'
 import type { Env } from '../env'
 import { devAllowed, parseDevAllowHosts } from './address-guard'
-import { fetchActor, fetchObject, federationUrl, upsertActor } from './actors'
+import { ACTOR_TYPES, fetchActor, fetchObject, federationUrl, upsertActor } from './actors'
 import { storeRemoteNote, NOTE_TYPES } from './inbox/notes'
 import { record, str, typeOf } from './inbox/read'
 import { policyFromEnv, safeFetch } from './safe-fetch'
 
 const WEBFINGER_MAX_BYTES = 64 * 1024
-const ACTOR_TYPES = new Set(['Person', 'Service', 'Application', 'Group', 'Organization'])
 
 /** The origin local accounts live on, from a stored local account (no request at hand here). */
 async function localOrigin(db: Db): Promise<string | undefined> {

@@ -21,6 +21,7 @@ export interface InstanceSettings {
   languages: string[]
   registrationsMode: 'open' | 'approval' | 'closed'
   rules: InstanceRule[]
+  updatedAt: string
 }
 
 export interface InstanceCounts {
@@ -46,6 +47,7 @@ export async function loadSettingsFromDb(db: Db): Promise<InstanceSettings> {
     languages: parseLanguages(row.languages),
     registrationsMode: row.registrations_mode,
     rules: rules.map((r) => ({ id: String(r.id), text: r.text, hint: r.hint })),
+    updatedAt: row.updated_at,
   }
 }
 

@@ -26,7 +26,8 @@ interface MentionSnapshot {
   uri: string
 }
 
-function snapshot<T>(json: string): T[] {
+/** A JSON list snapshot from a status row; an unreadable one is empty. */
+export function snapshot<T>(json: string): T[] {
   try {
     const value: unknown = JSON.parse(json)
     return Array.isArray(value) ? (value as T[]) : []

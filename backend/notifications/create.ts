@@ -20,8 +20,8 @@ const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 /**
  * One INSERT per notification, for the caller's own D1 batch, so the action and its
- * notifications commit together. Blocks, notification-muting mutes, muted conversations and
- * self-notifications are filtered in the statement itself, at no extra round trip.
+ * notifications commit together. Blocks, domain blocks, notification-muting mutes, muted
+ * conversations and self-notifications are filtered in the statement itself, at no extra round trip.
  * Call `notificationsCommitted` with the ids after the batch succeeds.
  */
 export function notificationStatements(d1: D1Database, items: readonly NewNotification[]): { statements: D1PreparedStatement[]; ids: string[] } {
@@ -38,7 +38,9 @@ export function notificationStatements(d1: D1Database, items: readonly NewNotifi
             AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id AND b.target_account_id = ?2)
             AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = a.id AND m.target_account_id = ?2
                               AND m.notifications = 1 AND (m.expires_at IS NULL OR m.expires_at > ${NOW}))
-            AND (?4 IS NULL OR NOT EXISTS (SELECT 1 FROM status_mutes sm WHERE sm.account_id = a.id AND sm.status_id = ?4))`,
+            AND (?4 IS NULL OR NOT EXISTS (SELECT 1 FROM status_mutes sm WHERE sm.account_id = a.id AND sm.status_id = ?4))
+            AND NOT EXISTS (SELECT 1 FROM account_domain_blocks d JOIN accounts f ON f.id = ?2
+                             WHERE d.account_id = a.id AND d.domain = f.domain)`,
       )
       .bind(id, n.fromAccountId, n.type, statusId, n.key, n.accountId)
   })

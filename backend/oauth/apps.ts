@@ -49,7 +49,7 @@ function validateWebsite(value: unknown): string | null {
 }
 
 /** The Application entity. */
-export function renderApp(app: AppRow) {
+export function renderApp(app: AppRow, vapidKey: string) {
   const uris = JSON.parse(app.redirect_uris) as string[]
   return {
     id: app.id,
@@ -58,13 +58,12 @@ export function renderApp(app: AppRow) {
     scopes: app.scopes.split(' '),
     redirect_uri: uris.join('\n'),
     redirect_uris: uris,
-    // Web Push is not implemented yet, so there is no VAPID key to give out.
-    vapid_key: '',
+    vapid_key: vapidKey,
   }
 }
 
 /** POST /api/v1/apps: registers a client; the secret is returned once and stored hashed. */
-export async function createApp(db: Db, params: Record<string, unknown>) {
+export async function createApp(db: Db, params: Record<string, unknown>, vapidKey: string) {
   const name = validateName(params.client_name)
   const uris = validateRedirectUris(params.redirect_uris)
   const scopes = parseScopes(params.scopes)
@@ -81,7 +80,7 @@ export async function createApp(db: Db, params: Record<string, unknown>) {
     created_at: new Date().toISOString(),
   }
   await db.insertInto('oauth_apps').values(app).execute()
-  return { ...renderApp(app), client_id: app.client_id, client_secret: secret, client_secret_expires_at: 0 }
+  return { ...renderApp(app, vapidKey), client_id: app.client_id, client_secret: secret, client_secret_expires_at: 0 }
 }
 
 export async function findApp(db: Db, clientId: unknown): Promise<AppRow | null> {

@@ -2,6 +2,7 @@ import { database } from '../db/client'
 import type { Env } from '../env'
 import { recordProbe } from '../health'
 import { errorMessage } from '../cache/client'
+import { fanOutNotificationPush, sendPush } from '../push/send'
 import { isQueueMessage, type QueueMessage } from './messages'
 import { fanOut } from '../federation/outbound/fan-out'
 import { deliver } from '../federation/outbound/deliver'
@@ -24,6 +25,12 @@ async function handle(message: QueueMessage, id: string, env: Env, attempts: num
       return
     case 'deliver':
       await deliver(env, message, attempts)
+      return
+    case 'notification':
+      await fanOutNotificationPush(env, database(env.DB), message.notificationId)
+      return
+    case 'push':
+      await sendPush(env, database(env.DB), message)
       return
     case 'inbox':
       // The intake verified this peer's signature: it is up, whatever it had failed to answer before.

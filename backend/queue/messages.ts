@@ -15,6 +15,13 @@ export interface NotificationMessage {
   notificationId: string
 }
 
+/** One Web Push for one subscription: sent, retried and dropped on its own. */
+export interface PushMessage {
+  type: 'push'
+  subscriptionId: number
+  notificationId: string
+}
+
 /**
  * A local action to federate. The consumer builds the activity from D1 and delivers it signed.
  * - create, update: objectId is the status id.
@@ -27,6 +34,8 @@ export interface NotificationMessage {
  *   so activityUri is the Follow's id and targetAccountIds the other party.
  * - block: objectId is the block id. undo-block: activityUri and targetAccountIds.
  * - update-actor: the actor's profile changed.
+ * - flag: objectId is a report id; the report goes to the reported account's server as a Flag,
+ *   sent by the instance actor so the reporter stays anonymous to the remote side.
  */
 export type FederateAction =
   | 'create'
@@ -43,6 +52,7 @@ export type FederateAction =
   | 'block'
   | 'undo-block'
   | 'update-actor'
+  | 'flag'
 
 export interface FederateMessage {
   type: 'federate'
@@ -66,6 +76,8 @@ export interface DeliverMessage {
   activityId: string
   /** The activity as JSON text, exactly the bytes to POST. */
   activity: string
+  /** Sign with the instance actor's key rather than actorId's (a forwarded report). */
+  signAs?: 'instance'
 }
 
 /**
@@ -82,7 +94,7 @@ export interface InboxMessage {
   origin: string
 }
 
-export type QueueMessage = ProbeMessage | NotificationMessage | FederateMessage | InboxMessage | DeliverMessage
+export type QueueMessage = ProbeMessage | NotificationMessage | PushMessage | FederateMessage | InboxMessage | DeliverMessage
 
 export function isQueueMessage(value: unknown): value is QueueMessage {
   if (typeof value !== 'object' || value === null) return false
@@ -92,6 +104,8 @@ export function isQueueMessage(value: unknown): value is QueueMessage {
       return typeof v.name === 'string' && typeof v.enqueuedAt === 'string'
     case 'notification':
       return typeof v.notificationId === 'string'
+    case 'push':
+      return typeof v.subscriptionId === 'number' && typeof v.notificationId === 'string'
     case 'federate':
       return typeof v.action === 'string' && typeof v.actorId === 'string'
     case 'deliver':

@@ -23,11 +23,17 @@ import { accountSigningKey } from '../../backend/auth/keys'
 import type { QueueMessage } from '../../backend/queue/messages'
 import { accountSigner, signedGet } from '../../backend/federation/signed-fetch'
 import { createLocalAccount } from '../../backend/accounts/create'
+import { createNotifications, type NewNotification } from '../../backend/notifications/create'
 
 export default {
   async fetch(request, env): Promise<Response> {
     const { pathname } = new URL(request.url)
     try {
+      if (request.method === 'POST' && pathname === '/notifications/create') {
+        const { items } = (await readJsonObject(request)) as { items: NewNotification[] }
+        await createNotifications(env, items)
+        return Response.json({ ok: true })
+      }
       if (request.method === 'POST' && pathname === '/instance/settings') {
         await updateSettings(env, (await readJsonObject(request)) as SettingsPatch)
         return Response.json({ ok: true })

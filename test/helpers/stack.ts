@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
+import { generateKeyPairSync } from 'node:crypto'
 import { extname, join } from 'node:path'
 import { Miniflare, type WorkerOptions } from 'miniflare'
 import { parse } from 'smol-toml'
@@ -92,6 +93,9 @@ export interface Stack {
 /** A fixed key-encryption key for tests (the bytes 0 to 31, base64); never a real secret. */
 export const TEST_KEK = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('base64')
 
+/** A Web Push key pair made for this test run (PKCS#8 PEM), as the deploy makes one for an instance. */
+export const TEST_VAPID_PRIVATE_KEY = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+
 export interface StackOptions {
   /**
    * Prepares the fresh database instead of applying every migration: for tests that build an
@@ -110,7 +114,7 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!existsSync(join(ROOT, '.build', 'pages', 'index.js'))) throw new Error('Run `npm run build` first (npm test does it).')
-  const metrics = { HERD_EXPOSE_METRICS: '1', HERD_LOGIN: 'builtin', HERD_KEK: TEST_KEK, ...options.bindings }
+  const metrics = { HERD_EXPOSE_METRICS: '1', HERD_LOGIN: 'builtin', HERD_KEK: TEST_KEK, VAPID_PRIVATE_KEY: TEST_VAPID_PRIVATE_KEY, ...options.bindings }
   const pages = workerFromToml('wrangler.toml', '.build/pages/index.js', metrics)
   pages.serviceBindings = { ASSETS: serveAssets }
   const harness = workerFromToml('wrangler.toml', '.build/harness/index.js', metrics)

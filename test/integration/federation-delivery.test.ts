@@ -329,6 +329,21 @@ describe('every federated action builds its activity and reaches the right inbox
     expect(String(reject.id)).toMatch(new RegExp(`^${alice.uri}#rejects/[0-9a-f]{24}$`))
   })
 
+  it('a forwarded report goes to the reported account\'s server as a Flag signed by the instance actor', async () => {
+    await sql("INSERT INTO reports (id, account_id, target_account_id, status_ids, comment, forwarded) VALUES ('800040', ?, ?, ?, 'spam', 1)", alice.id, BOB, JSON.stringify([remoteStatus]))
+    await enqueue({ type: 'federate', action: 'flag', actorId: alice.id, objectId: '800040' })
+    const origin = new URL(alice.uri).origin
+    const post = await eventually(async () => peers.postsTo(bobInbox).find((p) => (JSON.parse(p.body) as { type?: string }).type === 'Flag'), 'the Flag', 300)
+    expect(JSON.parse(post.body)).toMatchObject({ id: `${origin}/actor#flags/800040`, type: 'Flag', actor: `${origin}/actor`, content: 'spam', object: [bobUri, `${peers.origin}/b/statuses/1`] })
+    expect(post.body).not.toContain(alice.uri)
+    const instance = (await stack.db.prepare('SELECT uri, public_key_pem FROM instance_actor').first<{ uri: string; public_key_pem: string }>())!
+    const request = new Request(peers.origin + post.path, { method: 'POST', headers: post.headers, body: post.body })
+    const result = await verifyRequest(request, new TextEncoder().encode(post.body), async (keyId) =>
+      keyId === `${instance.uri}#main-key` ? { publicKeyPem: instance.public_key_pem, ownerId: instance.uri } : null,
+    )
+    expect(result.keyId).toBe(`${origin}/actor#main-key`)
+  })
+
   it('Delete sends a Tombstone, and Update of the Person carries the actor document', async () => {
     await enqueue({ type: 'federate', action: 'delete', actorId: alice.id, objectUri: editedUri, targetAccountIds: [] })
     expect(await received('/i/3/inbox', `${editedUri}#delete`)).toMatchObject({ type: 'Delete', actor: alice.uri, object: { id: editedUri, type: 'Tombstone' } })

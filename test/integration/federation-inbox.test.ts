@@ -1,6 +1,8 @@
 // Two Herd instances on loopback (the development setting on for each other's port only): discovery, actor
 // documents and collections on A; activities from A's accounts signed with their stored keys and POSTed to
 // B's inboxes, then B's state checked after its queue consumer ran.
+import { createHash, createSign, generateKeyPairSync } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
 import { eventually, freePort, startStack, type Stack } from '../helpers/stack'
 import { userToken, registeredUserToken } from '../helpers/auth'
 
@@ -8,11 +10,36 @@ let a: Stack
 let b: Stack
 let A: string
 let B: string
+/** A third, hand-written peer: the account alice moves to. */
+let peer: Server
+let P: string
+/** The peer's own key, published as a separate Key document (not `#main-key` on the actor), as some servers do. */
+const peerKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const ids: Record<string, string> = {}
 
 async function stackPair(): Promise<void> {
-  const [pa, pb] = [await freePort(), await freePort()]
-  const allow = `127.0.0.1:${pa},127.0.0.1:${pb}`
+  const [pa, pb, pp] = [await freePort(), await freePort(), await freePort()]
+  const allow = `127.0.0.1:${pa},127.0.0.1:${pb},127.0.0.1:${pp}`
+  P = `http://127.0.0.1:${pp}`
+  const pem = peerKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString()
+  const keyed = { id: `http://127.0.0.1:${pp}/users/keyed`, type: 'Person', preferredUsername: 'keyed', inbox: `http://127.0.0.1:${pp}/users/keyed/inbox`, publicKey: { id: `http://127.0.0.1:${pp}/keys/1`, owner: `http://127.0.0.1:${pp}/users/keyed`, publicKeyPem: pem } }
+  peer = createServer((req, res) => {
+    const documents: Record<string, object> = { '/users/keyed': keyed, '/keys/1': { ...keyed.publicKey, type: 'Key' } }
+    const doc = documents[req.url ?? '']
+    if (doc) {
+      res.writeHead(200, { 'content-type': 'application/activity+json' })
+      res.end(JSON.stringify(doc))
+      return
+    }
+    if (req.url !== '/users/newalice') {
+      res.writeHead(404)
+      res.end()
+      return
+    }
+    res.writeHead(200, { 'content-type': 'application/activity+json' })
+    res.end(JSON.stringify({ id: `${P}/users/newalice`, type: 'Person', preferredUsername: 'newalice', inbox: `${P}/users/newalice/inbox`, alsoKnownAs: [`${A}/users/alice`] }))
+  })
+  await new Promise<void>((r) => peer.listen(pp, '127.0.0.1', r))
   a = await startStack({ port: pa, bindings: { HERD_DEV_ALLOW_HOSTS: allow } })
   b = await startStack({ port: pb, bindings: { HERD_DEV_ALLOW_HOSTS: allow } })
   A = a.url.origin
@@ -42,7 +69,7 @@ async function count(stack: Stack, sql: string, ...binds: unknown[]): Promise<nu
 }
 
 async function processed(activityId: string): Promise<void> {
-  await eventually(() => one(b, 'SELECT uri FROM processed_activities WHERE uri = ?', activityId), `B processed ${activityId}`)
+  await eventually(() => one(b, 'SELECT uri FROM processed_activities WHERE uri = ?', activityId), `B processed ${activityId}`, 300)
 }
 
 let seq = 0
@@ -72,11 +99,13 @@ beforeAll(async () => {
   ids.bob = await accountId(b, 'bob')
   ids.carol = await accountId(b, 'carol')
   await b.db.prepare('UPDATE accounts SET locked = 1 WHERE id = ?').bind(ids.carol).run()
-}, 60_000)
+  // Two stacks and four sign-ups (password hashing): slow when the machine is busy.
+}, 240_000)
 
 afterAll(async () => {
   await a?.dispose()
   await b?.dispose()
+  await new Promise((r) => peer?.close(r))
 })
 
 describe('discovery and documents', () => {
@@ -87,6 +116,7 @@ describe('discovery and documents', () => {
     expect(res.headers.get('content-type')).toContain('application/jrd+json')
     const jrd = (await res.json()) as { subject: string; links: { rel: string; type?: string; href?: string }[] }
     expect(jrd.subject).toBe(`acct:alice@${host}`)
+    expect(Number(res.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(2)
     expect(jrd.links).toContainEqual({ rel: 'self', type: 'application/activity+json', href: `${A}/users/alice` })
     expect(jrd.links).toContainEqual({ rel: 'http://webfinger.net/rel/profile-page', type: 'text/html', href: `${A}/@alice` })
     const byUrl = await a.fetch(`/.well-known/webfinger?resource=${encodeURIComponent(`${A}/users/alice`)}`)
@@ -103,6 +133,7 @@ describe('discovery and documents', () => {
       const res = await a.fetch('/users/alice', { headers: { accept } })
       expect(res.status).toBe(200)
       expect(res.headers.get('content-type')).toContain('application/activity+json')
+      expect(Number(res.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(2)
       const person = (await res.json()) as Record<string, unknown>
       expect(person).toMatchObject({
         id: `${A}/users/alice`,
@@ -270,8 +301,18 @@ describe('inbound activities, A → B', () => {
       id: activityId('update'),
       type: 'Update',
       actor: `${A}/users/alice`,
-      object: { id: ids.noteUri, type: 'Note', attributedTo: `${A}/users/alice`, content: '<p>edited</p>', updated: '2026-11-01T11:00:00Z', to: ['https://www.w3.org/ns/activitystreams#Public'] },
+      object: {
+        id: ids.noteUri,
+        type: 'Note',
+        attributedTo: `${A}/users/alice`,
+        content: '<p>edited</p>',
+        updated: '2026-11-01T11:00:00Z',
+        to: ['https://www.w3.org/ns/activitystreams#Public'],
+        tag: [{ type: 'Hashtag', name: '#Pasture' }],
+      },
     }
+    // carol boosted it: she hears of the edit.
+    await b.db.prepare("INSERT INTO statuses (id, uri, account_id, local, reblog_of_id, visibility) VALUES ('130000000000000050', ?, ?, 1, ?, 'public')").bind(`${B}/users/carol/statuses/130000000000000050`, ids.carol, ids.note).run()
     expect((await deliver(`${B}/inbox`, update, ids.alice ?? '')).status).toBe(202)
     await processed(update.id)
     expect(await one(b, 'SELECT content, edited_at FROM statuses WHERE id = ?', ids.note)).toEqual({ content: '<p>edited</p>', edited_at: '2026-11-01T11:00:00.000Z' })
@@ -279,11 +320,19 @@ describe('inbound activities, A → B', () => {
     expect(history).toHaveLength(2)
     expect(history[1]).toBe('<p>edited</p>')
     expect(history[0]).toContain('Hi')
+    expect(await one(b, 'SELECT tags_json, mentions_json FROM statuses WHERE id = ?', ids.note)).toEqual({ tags_json: '["pasture"]', mentions_json: '[]' })
+    expect(await count(b, "SELECT 1 FROM notifications WHERE account_id = ? AND type = 'update' AND status_id = ?", ids.carol, ids.note)).toBe(1)
 
     const del = { id: activityId('delete'), type: 'Delete', actor: `${A}/users/alice`, object: { id: ids.noteUri, type: 'Tombstone' } }
     expect((await deliver(`${B}/inbox`, del, ids.alice ?? '')).status).toBe(202)
     await processed(del.id)
     expect(await one(b, 'SELECT id FROM statuses WHERE uri = ?', ids.noteUri)).toBeNull()
+    // A Create carrying someone else's note is handled once and stores nothing (not retried forever either).
+    const impostor = { id: activityId('create'), type: 'Create', actor: `${A}/users/alice`, object: { id: `${A}/users/dave/statuses/130000000000000060`, type: 'Note', attributedTo: `${A}/users/dave`, content: '<p>not hers</p>', to: ['https://www.w3.org/ns/activitystreams#Public'] } }
+    expect((await deliver(`${B}/inbox`, impostor, ids.alice ?? '')).status).toBe(202)
+    await processed(impostor.id)
+    expect(await one(b, 'SELECT id FROM statuses WHERE uri = ?', impostor.object.id)).toBeNull()
+
     const late = { id: `${ids.noteUri}/activity-again`, type: 'Create', actor: `${A}/users/alice`, object: { id: ids.noteUri, type: 'Note', attributedTo: `${A}/users/alice`, content: '<p>zombie</p>', to: ['https://www.w3.org/ns/activitystreams#Public'] } }
     expect((await deliver(`${B}/inbox`, late, ids.alice ?? '')).status).toBe(202)
     await processed(late.id)
@@ -301,6 +350,67 @@ describe('inbound activities, A → B', () => {
     expect((await deliver(`${B}/inbox`, undo, ids.alice ?? '')).status).toBe(202)
     await processed(undo.id)
     expect(await count(b, 'SELECT 1 FROM blocks WHERE account_id = ?', aliceOnB)).toBe(0)
+  })
+})
+
+describe('relationships and actors', () => {
+  it('Accept and Reject of our own Follow', async () => {
+    const aliceOnB = (await one<{ id: string }>(b, 'SELECT id FROM accounts WHERE uri = ?', `${A}/users/alice`))?.id ?? ''
+    const followUri = `${B}/users/bob#follows/1`
+    await b.db.prepare("INSERT OR REPLACE INTO follows (id, account_id, target_account_id, uri, state) VALUES ('120000000000000003', ?, ?, ?, 'pending')").bind(ids.bob, aliceOnB, followUri).run()
+    const accept = { id: activityId('accept'), type: 'Accept', actor: `${A}/users/alice`, object: { id: followUri, type: 'Follow', actor: `${B}/users/bob`, object: `${A}/users/alice` } }
+    expect((await deliver(`${B}/users/bob/inbox`, accept, ids.alice ?? '')).status).toBe(202)
+    await processed(accept.id)
+    expect(await one(b, 'SELECT state FROM follows WHERE id = ?', '120000000000000003')).toEqual({ state: 'accepted' })
+    const reject = { id: activityId('reject'), type: 'Reject', actor: `${A}/users/alice`, object: followUri }
+    expect((await deliver(`${B}/users/bob/inbox`, reject, ids.alice ?? '')).status).toBe(202)
+    await processed(reject.id)
+    expect(await one(b, 'SELECT state FROM follows WHERE id = ?', '120000000000000003')).toBeNull()
+  })
+
+  it('Update Person refreshes the stored actor; Move is recorded when the target lists the actor', async () => {
+    const person = (await (await a.fetch('/users/alice', { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>
+    const update = { id: activityId('update'), type: 'Update', actor: `${A}/users/alice`, object: { ...person, name: 'Alice Renamed', summary: '<p>new bio<script>x</script></p>' } }
+    expect((await deliver(`${B}/inbox`, update, ids.alice ?? '')).status).toBe(202)
+    await processed(update.id)
+    expect(await one(b, 'SELECT display_name, note FROM accounts WHERE uri = ?', `${A}/users/alice`)).toEqual({ display_name: 'Alice Renamed', note: '<p>new bio</p>' })
+
+    const move = { id: activityId('move'), type: 'Move', actor: `${A}/users/alice`, object: `${A}/users/alice`, target: `${P}/users/newalice` }
+    expect((await deliver(`${B}/inbox`, move, ids.alice ?? '')).status).toBe(202)
+    await processed(move.id)
+    const moved = await one<{ moved_to_account_id: string }>(b, 'SELECT moved_to_account_id FROM accounts WHERE uri = ?', `${A}/users/alice`)
+    expect(await one(b, 'SELECT uri FROM accounts WHERE id = ?', moved?.moved_to_account_id)).toEqual({ uri: `${P}/users/newalice` })
+  })
+
+  it('Delete Person removes the remote account and what it stored', async () => {
+    const daveOnB = (await one<{ id: string }>(b, 'SELECT id FROM accounts WHERE uri = ?', `${A}/users/dave`))?.id
+    expect(await count(b, 'SELECT 1 FROM statuses WHERE account_id = ?', daveOnB)).toBe(1)
+    const del = { id: activityId('delete'), type: 'Delete', actor: `${A}/users/dave`, object: `${A}/users/dave` }
+    expect((await deliver(`${B}/inbox`, del, ids.dave ?? '')).status).toBe(202)
+    await processed(del.id)
+    expect(await one(b, 'SELECT id FROM accounts WHERE uri = ?', `${A}/users/dave`)).toBeNull()
+    expect(await count(b, 'SELECT 1 FROM statuses WHERE account_id = ?', daveOnB)).toBe(0)
+  })
+})
+
+describe('a peer that is not Herd', () => {
+  it('signs in Node with a key published as its own Key document: B resolves the owner and accepts', async () => {
+    await localStatus(b, B, 'bob', '130000000000000070')
+    const url = new URL(`${B}/inbox`)
+    const body = JSON.stringify({ id: `${P}/likes/1`, type: 'Like', actor: `${P}/users/keyed`, object: `${B}/users/bob/statuses/130000000000000070` })
+    const date = new Date().toUTCString()
+    const digest = `SHA-256=${createHash('sha256').update(body).digest('base64')}`
+    const base = `(request-target): post ${url.pathname}\nhost: ${url.host}\ndate: ${date}\ndigest: ${digest}`
+    const signature = createSign('RSA-SHA256').update(base).sign(peerKeys.privateKey, 'base64')
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/activity+json', date, digest, signature: `keyId="${P}/keys/1",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="${signature}"` },
+      body,
+    })
+    expect(res.status).toBe(202)
+    await processed(`${P}/likes/1`)
+    expect(await one(b, 'SELECT key_id FROM accounts WHERE uri = ?', `${P}/users/keyed`)).toEqual({ key_id: `${P}/keys/1` })
+    expect(await count(b, 'SELECT 1 FROM favourites WHERE status_id = ?', '130000000000000070')).toBe(1)
   })
 })
 
@@ -324,6 +434,9 @@ describe('refused at the inbox, with nothing stored', () => {
     outcomes.oversized = (await fetch(inbox, { method: 'POST', headers: json, body: JSON.stringify({ ...like(), pad: 'x'.repeat(300 * 1024) }) })).status
     outcomes.malformed = (await deliver(inbox, like(), ids.alice ?? '', { tamper: () => '{"id": ' })).status
     outcomes.unknownInbox = (await deliver(`${B}/users/nobody/inbox`, like(), ids.alice ?? '')).status
+    await b.db.prepare("INSERT INTO instance_domain_blocks (domain, severity) VALUES (?, 'suspend')").bind(new URL(A).host).run()
+    outcomes.suspendedDomain = (await deliver(inbox, like(), ids.alice ?? '')).status
+    await b.db.prepare('DELETE FROM instance_domain_blocks WHERE domain = ?').bind(new URL(A).host).run()
     expect(outcomes).toEqual({
       unsigned: 401,
       forged: 401,
@@ -336,6 +449,7 @@ describe('refused at the inbox, with nothing stored', () => {
       oversized: 413,
       malformed: 400,
       unknownInbox: 404,
+      suspendedDomain: 403,
     })
     // A valid activity after them all: once it is processed, the queue has drained what came before.
     const sentinel = { id: activityId('likes'), type: 'Like', actor: `${A}/users/alice`, object: `${B}/users/bob/statuses/130000000000000031` }
@@ -363,7 +477,10 @@ describe('A serves its objects by visibility', () => {
     const outbox = (await (await a.fetch('/users/alice/outbox', { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>
     expect(outbox).toMatchObject({ id: `${A}/users/alice/outbox`, type: 'OrderedCollection', first: `${A}/users/alice/outbox?page=true` })
     expect(outbox.totalItems).toBeGreaterThanOrEqual(1)
-    const page = (await (await a.fetch('/users/alice/outbox?page=true', { headers: { accept: 'application/activity+json' } })).json()) as { type: string; orderedItems: { type: string; object: { id: string; to: string[] } }[] }
+    const pageRes = await a.fetch('/users/alice/outbox?page=true', { headers: { accept: 'application/activity+json' } })
+    // A page: the account, its statuses (index range), their authors, parents and attachments.
+    expect(Number(pageRes.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(8)
+    const page = (await pageRes.json()) as { type: string; orderedItems: { type: string; object: { id: string; to: string[] } }[] }
     expect(page.type).toBe('OrderedCollectionPage')
     expect(page.orderedItems.map((i) => i.object.id)).toEqual([`${A}/users/alice/statuses/130000000000000010`])
     expect(page.orderedItems[0]).toMatchObject({ type: 'Create', object: { to: ['https://www.w3.org/ns/activitystreams#Public'] } })

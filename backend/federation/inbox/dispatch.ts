@@ -4,12 +4,11 @@
 import { database, type Db } from '../../db/client'
 import type { Env } from '../../env'
 import type { InboxMessage } from '../../queue/messages'
-import { fetchActor } from '../actors'
+import { ACTOR_TYPES, fetchActor, InvalidRemoteObject } from '../actors'
 import { deleteRemoteNote, NOTE_TYPES, storeRemoteNote, updateRemoteNote } from './notes'
 import { idOf, record, typeOf, type Json } from './read'
 import { onAccept, onAnnounce, onBlock, onDeleteActor, onFollow, onLike, onMove, onReject, onUndo, onUpdateActor, type InboxContext } from './social'
 
-const ACTOR_TYPES = new Set(['Person', 'Service', 'Application', 'Group', 'Organization'])
 
 async function activityOf(env: Env, message: InboxMessage): Promise<Json | null> {
   if (message.activity) return message.activity
@@ -74,16 +73,22 @@ export async function processInbox(env: Env, message: InboxMessage): Promise<voi
   if (!id || !type || !actorUri || actorUri !== message.signer) return
   const db = database(env.DB)
   if (await alreadyProcessed(db, id)) return
-  let actorId: string | null
-  if (type === 'Delete' && idOf(activity.object) === actorUri) {
-    // A deleted actor's document is gone (410): use what is stored, and do nothing if nothing is.
-    const stored = await db.selectFrom('accounts').select('id').where('uri', '=', actorUri).where('domain', '<>', '').executeTakeFirst()
-    actorId = stored?.id ?? null
-    if (actorId === null) return
-  } else {
-    actorId = await fetchActor(env, db, actorUri, { localOrigin: message.origin })
+  try {
+    let actorId: string | null
+    if (type === 'Delete' && idOf(activity.object) === actorUri) {
+      // A deleted actor's document is gone (410): use what is stored, and do nothing if nothing is.
+      const stored = await db.selectFrom('accounts').select('id').where('uri', '=', actorUri).where('domain', '<>', '').executeTakeFirst()
+      actorId = stored?.id ?? null
+      if (actorId === null) return
+    } else {
+      actorId = await fetchActor(env, db, actorUri, { localOrigin: message.origin })
+    }
+    await handle({ env, db, activity, actorUri, actorId, localOrigin: message.origin }, type)
+  } catch (err) {
+    // What can never be accepted is recorded as handled; anything else (a peer down, D1 busy) is retried.
+    if (!(err instanceof InvalidRemoteObject)) throw err
+    console.warn(`inbox: ${type} ${id} refused: ${err.message}`)
   }
-  await handle({ env, db, activity, actorUri, actorId, localOrigin: message.origin }, type)
   await db.insertInto('processed_activities').values({ uri: id, type }).onConflict((oc) => oc.column('uri').doNothing()).execute()
   if (message.activityKey) await env.KV.delete(message.activityKey)
 }

@@ -2,11 +2,12 @@
 // Nothing is stored before the signature checks out, and nothing but the queue message after.
 import type { Db } from '../../db/client'
 import type { Env } from '../../env'
-import { notFound } from '../../http/errors'
+import { HttpError, notFound } from '../../http/errors'
 import type { InboxMessage } from '../../queue/messages'
 import { parseDevAllowHosts } from '../address-guard'
 import { assertSignerIsActor } from '../actor-binding'
 import { parseActivity, readBodyLimited } from '../activity-input'
+import { domainSuspended } from '../actors'
 import { federationKeyResolver } from '../key-resolver'
 import { verifyRequest } from '../signatures'
 
@@ -21,6 +22,8 @@ export async function acceptInboxPost(env: Env, db: Db, request: Request, recipi
   }
   const body = await readBodyLimited(request)
   const activity = parseActivity(request.headers.get('content-type'), body, { devAllowHosts: parseDevAllowHosts(env.HERD_DEV_ALLOW_HOSTS) })
+  // A suspended instance is refused before any key is fetched for it.
+  if (await domainSuspended(db, new URL(activity.actor).host)) throw new HttpError(403, 'This instance does not accept activities from your domain')
   const signature = await verifyRequest(request, body, federationKeyResolver(env, db))
   assertSignerIsActor(signature, activity.actor)
   const message: InboxMessage = { type: 'inbox', signer: activity.actor, origin: new URL(request.url).origin }

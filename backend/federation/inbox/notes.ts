@@ -2,13 +2,14 @@
 // attachments, threaded to its parent (fetched when missing, up to MAX_PARENT_FETCHES deep), its visibility read
 // from its addressing; edits kept as history; deletes leave a tombstone.
 import type { Db } from '../../db/client'
-import type { StatusesTable } from '../../db/schema'
+import type { MediaAttachmentsTable, StatusesTable } from '../../db/schema'
 import type { Env } from '../../env'
 import { newId } from '../../ids'
 import { notificationStatements, notificationsCommitted, type NewNotification } from '../../notifications/create'
 import { fanOutToHomeFeeds } from '../../timelines/queries'
-import { fetchActor, fetchObject, federationUrl, RemoteFetchError } from '../actors'
+import { fetchActor, fetchObject, federationUrl, InvalidRemoteObject } from '../actors'
 import { readApTags } from '../ap-tags'
+import type { MediaForNote } from '../objects'
 import { sanitizeHtml } from '../sanitize-html'
 import { PUBLIC_IDS, dateOf, idOf, idsOf, record, sameOrigin, str, typeOf, type Json } from './read'
 
@@ -52,7 +53,7 @@ function contentOf(object: Json): { html: string; language: string | null } {
   return { html: sanitizeHtml(html.slice(0, MAX_CONTENT_CHARS)), language: lang && /^[a-z]{2,3}(-[A-Za-z0-9]+)?$/.test(lang) ? lang.slice(0, 16) : null }
 }
 
-function mediaTypeOf(mediaType: string | null): 'image' | 'gifv' | 'video' | 'audio' | 'unknown' {
+function mediaTypeOf(mediaType: string | null): MediaAttachmentsTable['type'] {
   if (!mediaType) return 'unknown'
   if (mediaType === 'image/gif') return 'gifv'
   if (mediaType.startsWith('image/')) return 'image'
@@ -61,17 +62,7 @@ function mediaTypeOf(mediaType: string | null): 'image' | 'gifv' | 'video' | 'au
   return 'unknown'
 }
 
-interface Attachment {
-  remote_url: string
-  type: 'image' | 'gifv' | 'video' | 'audio' | 'unknown'
-  content_type: string
-  description: string | null
-  blurhash: string | null
-  width: number | null
-  height: number | null
-  focus_x: number
-  focus_y: number
-}
+type Attachment = Omit<MediaForNote, 'status_id' | 'r2_key' | 'remote_url'> & { remote_url: string; type: MediaAttachmentsTable['type'] }
 
 function attachmentsOf(env: InboxEnv, object: Json): Attachment[] {
   const list = Array.isArray(object.attachment) ? object.attachment : object.attachment ? [object.attachment] : []
@@ -174,8 +165,8 @@ export async function storeRemoteNote(env: InboxEnv, db: Db, object: Json, opts:
   const type = typeOf(object)
   if (!uri || !type || !NOTE_TYPES.has(type) || sameOrigin(uri, opts.localOrigin)) return null
   const authorUri = idOf(Array.isArray(object.attributedTo) ? object.attributedTo[0] : object.attributedTo)
-  if (!authorUri || !sameOrigin(authorUri, uri)) throw new RemoteFetchError(`${uri} is not attributed to an actor of its origin`)
-  if (opts.actor !== undefined && authorUri !== opts.actor) throw new RemoteFetchError(`${uri} is not the actor's own note`)
+  if (!authorUri || !sameOrigin(authorUri, uri)) throw new InvalidRemoteObject(`${uri} is not attributed to an actor of its origin`)
+  if (opts.actor !== undefined && authorUri !== opts.actor) throw new InvalidRemoteObject(`${uri} is not the actor's own note`)
   const existing = await statusIdByUri(db, uri)
   if (existing) return existing.id
   if (await isTombstoned(db, uri)) return null
@@ -235,6 +226,21 @@ export async function updateRemoteNote(env: InboxEnv, db: Db, object: Json, acto
   const spoiler = plainText(str(object.summary) ?? '').slice(0, 1024)
   const sensitive = object.sensitive === true ? 1 : 0
   const media = attachmentsOf(env, object)
+  const hashtags = readApTags(object.tag).hashtags.map((h) => h.name)
+  const mentioned = await mentionedAccounts(db, object)
+  // Local accounts that boosted it hear of the edit, as on Mastodon; newly mentioned ones get their mention.
+  const boosters = await db
+    .selectFrom('statuses')
+    .innerJoin('accounts', 'accounts.id', 'statuses.account_id')
+    .select('accounts.id')
+    .where('statuses.reblog_of_id', '=', status.id)
+    .where('accounts.domain', '=', '')
+    .limit(500)
+    .execute()
+  const notify: NewNotification[] = [
+    ...boosters.map((b) => ({ accountId: b.id, fromAccountId: actorId, type: 'update' as const, statusId: status.id, key: `update:${uri}:${updated}` })),
+    ...mentioned.filter((m) => m.domain === '').map((m) => ({ accountId: m.id, fromAccountId: actorId, type: 'mention' as const, statusId: status.id, key: `mention:${uri}` })),
+  ]
   const d1 = env.DB
   const hasHistory = await db.selectFrom('status_edits').select('id').where('status_id', '=', status.id).executeTakeFirst()
   const statements: D1PreparedStatement[] = []
@@ -252,12 +258,16 @@ export async function updateRemoteNote(env: InboxEnv, db: Db, object: Json, acto
       .prepare('UPDATE statuses SET content = ?, spoiler_text = ?, sensitive = ?, language = coalesce(?, language), edited_at = ? WHERE id = ?')
       .bind(html, spoiler, sensitive, language, updated, status.id),
     d1.prepare('DELETE FROM media_attachments WHERE status_id = ?').bind(status.id),
-    ...detailStatements(d1, status.id, status.account_id, [], [], media),
+    d1.prepare('DELETE FROM status_tags WHERE status_id = ?').bind(status.id),
+    d1.prepare('DELETE FROM status_mentions WHERE status_id = ?').bind(status.id),
+    ...detailStatements(d1, status.id, status.account_id, hashtags, mentioned.map((m) => m.id), media),
     d1
       .prepare('INSERT INTO status_edits (id, status_id, account_id, content, spoiler_text, sensitive, media_json, created_at) SELECT ?, id, account_id, content, spoiler_text, sensitive, media_json, ? FROM statuses WHERE id = ?')
       .bind(versionId, updated, status.id),
   )
-  await d1.batch(statements)
+  const notifications = notificationStatements(d1, notify)
+  await d1.batch([...statements, ...notifications.statements])
+  await notificationsCommitted(env, notifications.ids)
 }
 
 /** Deletes a remote status by its author and remembers its id, so a late Create does not bring it back. */

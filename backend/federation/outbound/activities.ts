@@ -4,6 +4,7 @@ import type { Db } from '../../db/client'
 import type { AccountRow } from '../../mastodon/account'
 import type { FederateMessage } from '../../queue/messages'
 import { localActivityUri } from '../activity-ids'
+import { instanceActorUri } from '../instance-actor'
 import { AP_CONTEXT, AS_PUBLIC, actorUrls, localNote, renderAnnounce, renderCreate, renderPerson, type ApObject } from '../objects'
 
 export interface Outbound {
@@ -13,6 +14,8 @@ export interface Outbound {
   toFollowers: boolean
   /** Accounts addressed directly; local ones are ignored by delivery. */
   accountIds: string[]
+  /** Signed by the instance actor instead of the acting account (reports keep the reporter anonymous). */
+  signAs?: 'instance'
 }
 
 /** Ids of activities that exist only as a reaction to another one (an Undo, an Accept): derived from it. */
@@ -213,6 +216,40 @@ export async function buildOutbound(db: Db, msg: FederateMessage): Promise<Outbo
         }),
         toFollowers: false,
         accountIds: targets,
+      }
+    }
+
+    case 'flag': {
+      if (msg.objectId === undefined) return null
+      const report = await db
+        .selectFrom('reports')
+        .innerJoin('accounts as target', 'target.id', 'reports.target_account_id')
+        .select(['reports.id', 'reports.status_ids', 'reports.comment', 'target.uri as target_uri', 'target.id as target_id', 'target.domain as target_domain'])
+        .where('reports.id', '=', msg.objectId)
+        .where('reports.account_id', '=', actor.id)
+        .where('reports.forwarded', '=', 1)
+        .executeTakeFirst()
+      if (report === undefined || report.target_domain === '') return null
+      let statusIds: string[] = []
+      try {
+        const parsed: unknown = JSON.parse(report.status_ids)
+        if (Array.isArray(parsed)) statusIds = parsed.map(String)
+      } catch {
+        statusIds = []
+      }
+      const statuses = statusIds.length ? await db.selectFrom('statuses').select('uri').where('id', 'in', statusIds).execute() : []
+      const instanceActor = instanceActorUri(new URL(actor.uri).origin)
+      return {
+        activity: activity({
+          id: `${instanceActor}#flags/${report.id}`,
+          type: 'Flag',
+          actor: instanceActor,
+          content: report.comment,
+          object: [report.target_uri, ...statuses.map((st) => st.uri)],
+        }),
+        toFollowers: false,
+        accountIds: [report.target_id],
+        signAs: 'instance',
       }
     }
 

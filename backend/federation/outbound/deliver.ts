@@ -5,6 +5,7 @@ import { database } from '../../db/client'
 import type { Env } from '../../env'
 import type { DeliverMessage } from '../../queue/messages'
 import { FetchRefused } from '../safe-fetch'
+import { instanceSigner } from '../instance-actor'
 import { accountSigner, signedPost, type Signer } from '../signed-fetch'
 import { recordDeadLetter } from './dead-letters'
 import { isSkipped, peerOf, recordPeerFailure, recordPeerSuccess } from './peers'
@@ -39,7 +40,8 @@ export async function deliver(env: Env, msg: DeliverMessage, attempts: number): 
     console.warn(`deliver: skipping ${msg.activityId} to unreachable ${host}`)
     return 'skipped'
   }
-  const signer = await signerFor(env, msg.actorId)
+  const signer = msg.signAs === 'instance' ? await instanceSigner(env, database(env.DB)) : await signerFor(env, msg.actorId)
+  if (signer === null) throw new DeliveryFailed('no instance actor to sign with')
   let status: number
   try {
     status = (await signedPost(env, msg.inbox, msg.activity, signer)).status

@@ -80,7 +80,7 @@ export async function fanOut(env: Pick<Env, 'DB' | 'QUEUE'>, msg: FederateMessag
   }
   const activity = JSON.stringify(outbound.activity)
   let done = progress?.enqueued ?? 0
-  const pending = inboxes.slice(done).map((inbox): DeliverMessage => ({ type: 'deliver', actorId: msg.actorId, inbox, activityId, activity }))
+  const pending = inboxes.slice(done).map((inbox): DeliverMessage => ({ type: 'deliver', actorId: msg.actorId, inbox, activityId, activity, ...(outbound.signAs ? { signAs: outbound.signAs } : {}) }))
   for (const batch of batches(pending)) {
     await env.QUEUE.sendBatch(batch.map((body) => ({ body, contentType: 'json' })))
     done += batch.length

@@ -1,0 +1,13 @@
+import { requireAdmin } from '../../../../../backend/auth/admin'
+import { requireUser } from '../../../../../backend/auth/authenticate'
+import { route } from '../../../../../backend/http/route'
+import { deleteAnnouncement } from '../../../../../backend/announcements/announcements'
+
+export const onRequest = route<'id'>({
+  DELETE: async (ctx) => {
+    const user = await requireUser(ctx, 'admin:write')
+    await requireAdmin(ctx.data.db, user.userId)
+    await deleteAnnouncement(ctx.data.db, String(ctx.params.id))
+    return Response.json({})
+  },
+})
