@@ -344,6 +344,21 @@ describe('every federated action builds its activity and reaches the right inbox
     expect(result.keyId).toBe(`${origin}/actor#main-key`)
   })
 
+  it('nothing is delivered to a suspended server', async () => {
+    await sql("INSERT INTO instance_domain_blocks (domain, severity) VALUES ('i5.example', 'suspend')")
+    const id = '113500000000000400'
+    const uri = `${alice.uri}/statuses/${id}`
+    await sql("INSERT INTO statuses (id, uri, account_id, local, visibility, content) VALUES (?, ?, ?, 1, 'public', '<p>not for i5</p>')", id, uri, alice.id)
+    await enqueue({ type: 'federate', action: 'create', actorId: alice.id, objectId: id })
+    await received('/i/4/inbox', `${uri}/activity`)
+    const fanout = await stack.db.prepare('SELECT inboxes FROM outbound_fanouts WHERE activity_id = ?').bind(`${uri}/activity`).first<{ inboxes: number }>()
+    // 100 shared inboxes and bob's inbox, less i5's.
+    expect(fanout?.inboxes).toBe(INSTANCES)
+    await eventually(async () => peers.posts.filter((p) => p.body.includes(`${uri}/activity`)).length === INSTANCES, 'every other delivery', 300)
+    expect(peers.postsTo('/i/5/inbox').some((p) => p.body.includes(uri))).toBe(false)
+    await sql("DELETE FROM instance_domain_blocks WHERE domain = 'i5.example'")
+  })
+
   it('Delete sends a Tombstone, and Update of the Person carries the actor document', async () => {
     await enqueue({ type: 'federate', action: 'delete', actorId: alice.id, objectUri: editedUri, targetAccountIds: [] })
     expect(await received('/i/3/inbox', `${editedUri}#delete`)).toMatchObject({ type: 'Delete', actor: alice.uri, object: { id: editedUri, type: 'Tombstone' } })

@@ -17,6 +17,8 @@ const MAX_BATCH_BYTES = 200 * 1024
  */
 export async function recipientInboxes(db: Db, actorId: string, outbound: Outbound): Promise<string[]> {
   const inboxes = new Set<string>()
+  // Nothing goes to servers the instance suspended.
+  const suspended = db.selectFrom('instance_domain_blocks').select('domain').where('severity', '=', 'suspend')
   if (outbound.toFollowers) {
     const rows = await db
       .selectFrom('follows')
@@ -26,6 +28,7 @@ export async function recipientInboxes(db: Db, actorId: string, outbound: Outbou
       .where('follows.target_account_id', '=', actorId)
       .where('follows.state', '=', 'accepted')
       .where('accounts.domain', '!=', '')
+      .where('accounts.domain', 'not in', suspended)
       .execute()
     for (const r of rows) if (r.inbox) inboxes.add(r.inbox)
   }
@@ -35,6 +38,7 @@ export async function recipientInboxes(db: Db, actorId: string, outbound: Outbou
       .select(['inbox_url', 'shared_inbox_url'])
       .where('id', 'in', outbound.accountIds)
       .where('domain', '!=', '')
+      .where('domain', 'not in', suspended)
       .execute()
     for (const r of rows) {
       const inbox = outbound.toFollowers ? (r.shared_inbox_url ?? r.inbox_url) : (r.inbox_url ?? r.shared_inbox_url)
