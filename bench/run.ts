@@ -209,6 +209,8 @@ await migrateLocal(PERSIST)
 await seed(0, SEEDED_STATUSES)
 await seedWriter()
 const stack = launch({ port: PORT, persist: PERSIST, stdio: 'ignore' })
+/** The no-op route's rate, which the fan-out bench compares deliveries per second against. */
+const noop = { rps: NaN }
 process.on('exit', () => stack.stop('SIGKILL'))
 try {
   await waitUntilReady(stack.url)
@@ -217,6 +219,7 @@ try {
   // Searches replay the seeded statuses into the FTS5 index (as after an import), 4,000 per request.
   console.log(`replaying ${SEEDED_STATUSES} seeded statuses into the search index: ${await settleSearch(stack.url)} D1 rows read\n`)
   const baseline = await measure(stack.url, pgrp, '/noop')
+  noop.rps = baseline.rps
   console.log(`baseline GET /noop: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, ${fmt(baseline.rps, 0)} req/s, workerd CPU ${fmt(baseline.cpuMsPerRequest, 3)} ms/req\n`)
   const header = ['endpoint', 'p50 ms', 'p99 ms', 'req/s', 'p50 ×', 'p99 ×', 'CPU ms/req over base', 'D1 rows/req', 'errors', 'targets']
   const rows: string[][] = []
@@ -263,6 +266,8 @@ try {
 
 // The ATProto repository and firehose: signed commits per second, and replay from cursor 0.
 await run('node', ['bench/atproto.ts'], { env: toolEnv({ ATPROTO_BENCH_COMMITS: process.env.ATPROTO_BENCH_COMMITS ?? '3000' }) })
+// ActivityPub fan-out: POSTs per post through shared inboxes, and signed deliveries per second through the queue.
+await run('node', ['bench/fanout.ts'], { env: toolEnv({ BENCH_NOOP_RPS: String(noop.rps) }) })
 // Web Push: the CPU of encrypting and signing one push, against one ECDSA signature.
 await run('node', ['bench/push.ts'], { env: toolEnv() })
 // Streaming: post → event latency with 1, 100 and 1,000 sockets on one stream.

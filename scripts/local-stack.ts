@@ -1,6 +1,9 @@
 // Launches the local stack: one `wrangler pages dev` process running the Pages project, the
 // Durable Objects Worker and the queue consumer on workerd, with D1 migrated first.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parse, stringify } from 'smol-toml'
 import { ROOT, run, toolEnv } from './lib.ts'
 
 export interface LocalStackOptions {
@@ -24,6 +27,24 @@ export async function migrateLocal(persist: string): Promise<void> {
   await run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { env: toolEnv({ CI: 'true' }) })
 }
 
+/**
+ * `wrangler pages dev` hands `--binding` values to the Pages project only; the other Workers read variables
+ * from a `.dev.vars` beside their config. So the consumer (which opens keys with HERD_KEK and fetches under
+ * HERD_DEV_ALLOW_HOSTS) runs from a copy of its config in this instance's state folder, with the same bindings
+ * in a `.dev.vars` there: two instances never share one.
+ */
+function consumerConfig(persist: string, bindings: Record<string, string>): string {
+  const dir = resolve(ROOT, persist, 'consumer-config')
+  mkdirSync(dir, { recursive: true })
+  const toml = parse(readFileSync(join(ROOT, 'consumer', 'wrangler.toml'), 'utf8')) as Record<string, unknown> & { d1_databases?: Array<Record<string, unknown>> }
+  toml.main = join(ROOT, 'consumer', 'index.ts')
+  for (const d of toml.d1_databases ?? []) d.migrations_dir = join(ROOT, 'migrations')
+  writeFileSync(join(dir, 'wrangler.toml'), stringify(toml))
+  const vars = Object.entries(bindings).map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+  writeFileSync(join(dir, '.dev.vars'), `${vars.join('\n')}\n`, { mode: 0o600 })
+  return join(dir, 'wrangler.toml')
+}
+
 export function launch(options: LocalStackOptions): LocalStack {
   const ip = options.ip ?? '127.0.0.1'
   const persist = options.persist ?? '.wrangler/state'
@@ -37,7 +58,7 @@ export function launch(options: LocalStackOptions): LocalStack {
     ...Object.entries(bindings).flatMap(([k, v]) => ['--binding', `${k}=${v}`]),
     '-c', 'wrangler.toml',
     '-c', 'do/wrangler.toml',
-    '-c', 'consumer/wrangler.toml',
+    '-c', consumerConfig(persist, bindings),
   ]
   const out = options.stdio ?? 'inherit'
   // Its own process group, so one signal takes down wrangler and workerd together.

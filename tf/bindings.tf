@@ -49,6 +49,9 @@ locals {
   queue_consumers = {
     "${var.name}-consumer" = {
       (cloudflare_queue.main.queue_name) = { dead_letter_queue = cloudflare_queue.dead_letter.queue_name }
+
+      # The dead-letter queue itself: the consumer records what exhausted its retries (no DLQ of its own).
+      (cloudflare_queue.dead_letter.queue_name) = {}
     }
   }
 

@@ -72,6 +72,25 @@ export interface PeersTable {
   unreachable: Generated<number>
 }
 
+export interface OutboundFanoutsTable {
+  activity_id: string
+  inboxes: number
+  enqueued: Generated<number>
+  created_at: Generated<Timestamp>
+}
+
+export interface DeadLettersTable {
+  id: string
+  kind: 'permanent' | 'exhausted'
+  message_type: string
+  activity_id: string | null
+  target: string | null
+  reason: string
+  attempts: Generated<number>
+  body: string
+  created_at: Generated<Timestamp>
+}
+
 export type UserRole = 'admin' | 'user'
 export type Visibility = 'public' | 'unlisted' | 'private' | 'direct'
 
@@ -559,6 +578,8 @@ export interface Database {
   markers: MarkersTable
   custom_emojis: CustomEmojisTable
   peers: PeersTable
+  outbound_fanouts: OutboundFanoutsTable
+  dead_letters: DeadLettersTable
   push_subscriptions: PushSubscriptionsTable
   instance_domain_blocks: InstanceDomainBlocksTable
   instance_activity: InstanceActivityTable

@@ -66,6 +66,21 @@ export interface FederateMessage {
 }
 
 /**
+ * One signed POST of a built activity to one inbox, fanned out from a FederateMessage. It carries the
+ * activity's public JSON and the actor's id; the consumer opens the actor's key from D1 itself.
+ */
+export interface DeliverMessage {
+  type: 'deliver'
+  actorId: string
+  inbox: string
+  activityId: string
+  /** The activity as JSON text, exactly the bytes to POST. */
+  activity: string
+  /** Sign with the instance actor's key rather than actorId's (a forwarded report). */
+  signAs?: 'instance'
+}
+
+/**
  * An inbound activity whose signature was verified and bound to its actor. It carries what the peer sent
  * (nothing secret); one too large for a queue message is parked in KV under `activityKey` instead.
  */
@@ -79,7 +94,7 @@ export interface InboxMessage {
   origin: string
 }
 
-export type QueueMessage = ProbeMessage | NotificationMessage | PushMessage | FederateMessage | InboxMessage
+export type QueueMessage = ProbeMessage | NotificationMessage | PushMessage | FederateMessage | InboxMessage | DeliverMessage
 
 export function isQueueMessage(value: unknown): value is QueueMessage {
   if (typeof value !== 'object' || value === null) return false
@@ -93,6 +108,8 @@ export function isQueueMessage(value: unknown): value is QueueMessage {
       return typeof v.subscriptionId === 'number' && typeof v.notificationId === 'string'
     case 'federate':
       return typeof v.action === 'string' && typeof v.actorId === 'string'
+    case 'deliver':
+      return typeof v.actorId === 'string' && typeof v.inbox === 'string' && typeof v.activityId === 'string' && typeof v.activity === 'string'
     case 'inbox':
       return typeof v.signer === 'string' && typeof v.origin === 'string' && (typeof v.activity === 'object' || typeof v.activityKey === 'string')
     default:

@@ -35,7 +35,7 @@ export interface TfBinding {
 
 export interface TfBindings {
   scripts: Record<string, Record<string, TfBinding>>
-  queue_consumers: Record<string, Record<string, { dead_letter_queue: string }>>
+  queue_consumers: Record<string, Record<string, { dead_letter_queue?: string }>>
   vars: Record<string, string>
 }
 

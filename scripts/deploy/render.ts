@@ -24,7 +24,7 @@ export function renderConfig(root: string, configPath: string, source: Table, tf
   for (const c of consumers) {
     const t = tf.queue_consumers[name]?.[String(c.queue)]
     if (!t) problems.push(`${configPath}: consumer of queue ${String(c.queue)} is not in Terraform local.queue_consumers["${name}"]`)
-    else c.dead_letter_queue = t.dead_letter_queue
+    else if (t.dead_letter_queue !== undefined) c.dead_letter_queue = t.dead_letter_queue
   }
   if (problems.length > 0 || !scriptTf) throw new Error(`wrangler.toml and Terraform disagree:\n  ${problems.join('\n  ')}`)
 

@@ -50,7 +50,8 @@ describe('wrangler.toml ⇄ Terraform', () => {
         dlq: q.dead_letter_queue,
       }))
       const inTf = Object.entries(consumers[String(c.toml.name)] ?? {}).map(([queue, v]) => ({ queue, dlq: v.dead_letter_queue }))
-      expect({ config: c.path, consumers: inTf }).toEqual({ config: c.path, consumers: declared })
+      const byQueue = (a: { queue: string }, b: { queue: string }) => a.queue.localeCompare(b.queue)
+      expect({ config: c.path, consumers: inTf.sort(byQueue) }).toEqual({ config: c.path, consumers: declared.sort(byQueue) })
     }
   })
 
@@ -105,7 +106,7 @@ describe('wrangler.toml ⇄ Terraform', () => {
 describe('rendering a deploy config', () => {
   const fake: TfBindings = {
     scripts: {},
-    queue_consumers: { 'herd-consumer': { 'herd-queue': { dead_letter_queue: 'herd-dlq' } } },
+    queue_consumers: { 'herd-consumer': { 'herd-queue': { dead_letter_queue: 'herd-dlq' }, 'herd-dlq': {} } },
     vars: { ACCESS_AUD: 'aud-123' },
   }
   beforeAll(() => {

@@ -21,6 +21,9 @@ import { fanOutToHomeFeeds, homeTimelineIds, homeTimelineRows, mergeIntoHomeFeed
 import { fetchSelfCheck, resolveForTest, signAsAccount, signatureSelfCheck } from './federation'
 import { accountSigningKey } from '../../backend/auth/keys'
 import { authorizeFollowRequest, block, follow, rejectFollowRequest, removeFromFollowers, unblock, unfollow } from '../../backend/relationships/actions'
+import type { QueueMessage } from '../../backend/queue/messages'
+import { accountSigner, signedGet } from '../../backend/federation/signed-fetch'
+import { createLocalAccount } from '../../backend/accounts/create'
 import { createNotifications, type NewNotification } from '../../backend/notifications/create'
 import { streamingRoute } from './streaming'
 
@@ -119,6 +122,22 @@ export default {
         return Response.json({ signature: btoa(String.fromCharCode(...new Uint8Array(signature))) })
       }
       if (pathname.startsWith('/streaming/')) return await streamingRoute(request, env, pathname)
+      if (request.method === 'POST' && pathname === '/federation/signed-get') {
+        const { accountId, url } = (await readJsonObject(request)) as { accountId: string; url: string }
+        const res = await signedGet(env, url, await accountSigner(env, database(env.DB), accountId))
+        return Response.json({ status: res.status, body: new TextDecoder().decode(res.body) })
+      }
+      if (request.method === 'POST' && pathname === '/accounts/create-local') {
+        // A local account with its sealed key, for the fan-out bench (which runs no Pages).
+        const { username, origin } = (await readJsonObject(request)) as { username: string; origin: string }
+        const user = { email: `${username}@bench.invalid`, passwordHash: null, approved: true, reason: '' }
+        return Response.json(await createLocalAccount(env, env.DB, { username, displayName: '', origin, user }))
+      }
+      if (request.method === 'POST' && pathname === '/queue/send') {
+        // Enqueues a message as a local action would, e.g. {type:'federate', ...}.
+        await env.QUEUE.send((await readJsonObject(request)) as unknown as QueueMessage, { contentType: 'json' })
+        return Response.json({ ok: true })
+      }
       return Response.json({ error: 'no such harness route' }, { status: 404 })
     } catch (err) {
       return toResponse(err)
