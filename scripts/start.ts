@@ -9,7 +9,8 @@ import { launch, migrateLocal, waitUntilReady } from './local-stack.ts'
 
 const port = Number(process.env.PORT ?? 8788)
 const ip = process.env.HOST ?? '127.0.0.1'
-const persist = '.wrangler/state'
+// A second local instance (to federate with the first) runs with its own PORT and HERD_STATE.
+const persist = process.env.HERD_STATE ?? '.wrangler/state'
 const started = Date.now()
 
 /**
@@ -35,7 +36,9 @@ function devSecrets(): { HERD_KEK: string; VAPID_PRIVATE_KEY: string } {
 await buildAll()
 await migrateLocal(persist)
 // Locally, people sign in with the built-in email and password login.
-const stack = launch({ port, ip, persist, bindings: { HERD_LOGIN: 'builtin', ...devSecrets() } })
+// HERD_DEV_ALLOW_HOSTS (off unless set) lets two local instances federate over plain http.
+const devAllow = process.env.HERD_DEV_ALLOW_HOSTS ? { HERD_DEV_ALLOW_HOSTS: process.env.HERD_DEV_ALLOW_HOSTS } : {}
+const stack = launch({ port, ip, persist, bindings: { HERD_LOGIN: 'builtin', ...devSecrets(), ...devAllow } })
 stack.child.stdout?.pipe(process.stdout)
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stack.stop(signal))
