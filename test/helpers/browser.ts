@@ -28,14 +28,14 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** The stack exactly as `npm start` runs it, on its own port and fresh state, seeded with SQL. */
-export async function startLocalStack(port: number, seedSql: string[] = []): Promise<LocalStack> {
+export async function startLocalStack(port: number, seedSql: string[] = [], bindings: Record<string, string> = {}): Promise<LocalStack> {
   const persist = `.wrangler/test-state-${port}`
   rmSync(persist, { recursive: true, force: true })
   await migrateLocal(persist)
   for (const command of seedSql) {
     await run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', persist, '--command', command], { env: toolEnv({ CI: 'true' }), stdio: 'ignore' })
   }
-  const stack = launch({ port, persist, stdio: 'ignore' })
+  const stack = launch({ port, persist, stdio: 'ignore', bindings })
   await waitUntilReady(stack.url)
   return stack
 }
