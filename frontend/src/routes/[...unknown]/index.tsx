@@ -8,6 +8,9 @@ export const useNotFound = routeLoader$((ev) => {
   return ev.url.pathname
 })
 
-export default component$(() => <NotFound path={useNotFound().value} />)
+export default component$(() => {
+  const path = useNotFound()
+  return <NotFound path={path.value} />
+})
 
 export const head: DocumentHead = { title: 'Page not found' }
