@@ -17,7 +17,7 @@ function rfc822(iso: string): string {
 }
 
 function title(s: MastodonStatus): string {
-  const text = s.spoiler_text || htmlToPlainText(s.content).trim()
+  const text = s.spoiler_text || htmlToPlainText(sanitizeHtml(s.content)).trim()
   return text.length > 80 ? `${text.slice(0, 79)}…` : text || 'Post'
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import type { LocalStack } from '../../scripts/local-stack'
@@ -12,7 +13,8 @@ let browser: Browser
 
 describeBrowser('a new owner: sign-in, first login, consent, then the owner pages (fresh instance)', () => {
   beforeAll(async () => {
-    stack = await startLocalStack(PORT, [], { HERD_LOGIN: 'builtin' })
+    // A new local account gets a signing key sealed under HERD_KEK, as `npm start` provides one.
+    stack = await startLocalStack(PORT, [], { HERD_LOGIN: 'builtin', HERD_KEK: randomBytes(32).toString('base64') })
     browser = await launchBrowser()
   }, 180_000)
   afterAll(async () => {
