@@ -280,11 +280,13 @@ describeBrowser('the public pages, sharing and owner pages in a real browser', (
     await page.getByLabel('Short description').fill('The greenest meadow.')
     await page.getByLabel('Rules').fill('Be kind | to every creature\nNo spam\nNo wolves | not even in sheep clothing')
     await page.getByLabel('Open: anyone can sign up').check()
+    await page.getByLabel('Thumbnail URL').fill(`${ORIGIN}/thumbnail.png`)
     await page.getByRole('button', { name: 'Save settings' }).click()
     await page.getByTestId('form-saved').waitFor()
     await page.goto(stack.url + '/about')
     expect(await page.getByTestId('about-rules').locator('li').count()).toBe(3)
     expect(await page.getByTestId('about-registrations').textContent()).toBe('Anyone can sign up.')
+    expect(await page.getByTestId('about-thumbnail').getAttribute('src')).toBe(`${ORIGIN}/thumbnail.png`)
     // A bad value comes back as a message on the form, and changes nothing.
     await page.goto(stack.url + '/admin')
     await page.getByLabel('Server name').fill('   ')

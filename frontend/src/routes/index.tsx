@@ -50,6 +50,7 @@ export const head: DocumentHead = ({ resolveValue }) => {
       { property: 'og:title', content: site.title },
       { property: 'og:description', content: site.shortDescription },
       { property: 'og:type', content: 'website' },
+      ...(site.thumbnailUrl ? [{ property: 'og:image', content: site.thumbnailUrl }] : []),
     ],
   }
 }

@@ -12,6 +12,7 @@ export const useSiteSettings = routeLoader$(async (ev) => {
     shortDescription: s.shortDescription,
     description: s.description,
     contactEmail: s.contactEmail,
+    thumbnailUrl: s.thumbnailUrl,
     registrationsMode: s.registrationsMode,
     rules: s.rules,
   }
