@@ -9,6 +9,7 @@ import { run, toolEnv } from '../scripts/lib.ts'
 import { groupCpuMs, groupPeakRssMiB } from './proc.ts'
 import { png as pngImage } from '../test/helpers/images.ts'
 import { measureInbox, seedInboxSender } from './inbox.ts'
+import { printPageWeights } from './pages.ts'
 
 const PORT = Number(process.env.BENCH_PORT ?? 8799)
 const PERSIST = '.wrangler/bench-state'
@@ -86,7 +87,12 @@ const ENDPOINTS: Endpoint[] = [
     targets: READS,
     requests: [{ method: 'GET', path: RELATIONSHIPS_PATH, headers: BEARER }],
   },
+  { name: 'GET /public/local (page)', path: '/public/local', targets: READS },
+  { name: 'GET /public (page)', path: '/public', targets: READS },
+  { name: 'GET /@user (page)', path: '/@user2', targets: READS },
+  { name: 'GET /@user/:id (thread page)', path: `/@user1@remote.example/${SAMPLE_STATUS}`, targets: READS },
 ]
+
 
 const POST_STATUS = { method: 'POST' as const, path: '/api/v1/statuses', headers: AUTH, body: JSON.stringify({ status: 'Bench post with a #bench tag, a mention of @user4 and https://example.com/a/link' }) }
 ENDPOINTS.push(
@@ -111,6 +117,15 @@ async function seedWriter(): Promise<void> {
     await run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', PERSIST, '--command', command], { env: toolEnv({ CI: 'true' }), stdio: 'ignore' })
   }
 }
+
+/** Server-rendered pages against the API call that reads the same data (target: SSR CPU ≤ 3× the API's). */
+const SSR_VS_API: Array<[string, string]> = [
+  ['GET /public/local (page)', 'GET /api/v1/timelines/public?local'],
+  ['GET /public (page)', 'GET /api/v1/timelines/public'],
+  ['GET /@user (page)', 'GET /api/v1/accounts/:id/statuses'],
+  ['GET /@user/:id (thread page)', 'GET /api/v1/statuses/:id/context'],
+]
+const SSR_TARGET = 3
 
 /** Timeline pages whose D1 cost must stay flat as history grows. */
 const PAGES = ENDPOINTS.filter((e) => e.path.includes('limit=20') && !e.path.startsWith('/api/v2/search'))
@@ -223,8 +238,10 @@ try {
   console.log(`baseline GET /noop: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, ${fmt(baseline.rps, 0)} req/s, workerd CPU ${fmt(baseline.cpuMsPerRequest, 3)} ms/req\n`)
   const header = ['endpoint', 'p50 ms', 'p99 ms', 'req/s', 'p50 ×', 'p99 ×', 'CPU ms/req over base', 'D1 rows/req', 'errors', 'targets']
   const rows: string[][] = []
+  const measured: Record<string, Measurement> = {}
   for (const e of ENDPOINTS) {
     const m = await measure(stack.url, pgrp, e.path, e.requests)
+    measured[e.name] = m
     const p50x = m.p50 / Math.max(baseline.p50, 1)
     const p99x = m.p99 / Math.max(baseline.p99, 1)
     const cpu = m.cpuMsPerRequest - baseline.cpuMsPerRequest
@@ -236,6 +253,19 @@ try {
   console.log(line(header))
   for (const r of rows) console.log(line(r))
   console.log(`\nTargets: p50 ≤ ${FOUNDATION.p50x}× and p99 ≤ ${FOUNDATION.p99x}× the no-op route; CPU < ${FOUNDATION.cpuMs} ms/request above it (${WRITES.cpuMs} ms for writes).`)
+  console.log(`\nServer rendering against the API call for the same data (workerd CPU per request; target ≤ ${SSR_TARGET}×):`)
+  for (const [page, api] of SSR_VS_API) {
+    const p = measured[page]
+    const a = measured[api]
+    if (p === undefined || a === undefined) continue
+    const ratio = p.cpuMsPerRequest / Math.max(a.cpuMsPerRequest, 0.001)
+    // Also above the no-op route, which takes out the cost every request pays (routing, middleware).
+    const base = baseline.cpuMsPerRequest
+    const over = (p.cpuMsPerRequest - base) / Math.max(a.cpuMsPerRequest - base, 0.001)
+    const ok = ratio <= SSR_TARGET && over <= SSR_TARGET
+    console.log(`  ${page.padEnd(30)} ${fmt(p.cpuMsPerRequest, 3)} ms vs ${api} ${fmt(a.cpuMsPerRequest, 3)} ms = ${fmt(ratio)}× (${fmt(over)}× above no-op)  ${ok ? 'met' : 'MISSED'}`)
+  }
+  await printPageWeights(stack.url, ['/', '/public/local', '/explore', '/@user2', `/@user1@remote.example/${SAMPLE_STATUS}`, '/about'])
   console.log(`Peak resident memory of the stack (wrangler + workerd): ${fmt(groupPeakRssMiB(pgrp), 0)} MiB`)
 
   // Inbox intake: verified, queued and answered 202, against the no-op route's rate.

@@ -37,7 +37,7 @@ await buildAll()
 await migrateLocal(persist)
 // Locally, people sign in with the built-in email and password login.
 // HERD_DEV_ALLOW_HOSTS (off unless set) lets two local instances federate over plain http.
-const devAllow = process.env.HERD_DEV_ALLOW_HOSTS ? { HERD_DEV_ALLOW_HOSTS: process.env.HERD_DEV_ALLOW_HOSTS } : {}
+const devAllow: Record<string, string> = process.env.HERD_DEV_ALLOW_HOSTS ? { HERD_DEV_ALLOW_HOSTS: process.env.HERD_DEV_ALLOW_HOSTS } : {}
 const stack = launch({ port, ip, persist, bindings: { HERD_LOGIN: 'builtin', ...devSecrets(), ...devAllow } })
 stack.child.stdout?.pipe(process.stdout)
 

@@ -57,11 +57,18 @@ export async function publicStatus(db: Db, id: string, origin: string): Promise<
   return status
 }
 
+export interface AccountStatusOptions {
+  excludeReplies: boolean
+  excludeReblogs: boolean
+  onlyMedia: boolean
+  tagged: string | null
+  pinned: boolean
+}
 
 export async function accountStatuses(
   db: Db,
   id: string,
-  options: { excludeReplies: boolean; excludeReblogs: boolean; onlyMedia: boolean; tagged: string | null; pinned: boolean },
+  options: AccountStatusOptions,
   page: PageRequest,
   origin: string,
   viewerId: string | null = null,
@@ -76,6 +83,11 @@ export async function accountStatuses(
     return withFilters(db, viewerId, 'account', await renderStatusRows(db, await pinnedStatusRows(db, id, { visibilities, viewerId }, page.limit), origin, viewerId))
   }
   return withFilters(db, viewerId, 'account', await renderStatusRows(db, await accountStatusRows(db, id, { ...options, visibilities, viewerId }, page), origin, viewerId))
+}
+
+/** An account's posts as a signed-out visitor (or a server-rendered page) sees them. */
+export function publicAccountStatuses(db: Db, id: string, options: AccountStatusOptions, page: PageRequest, origin: string): Promise<MastodonStatus[]> {
+  return accountStatuses(db, id, options, page, origin, null)
 }
 
 /**

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { launch, migrateLocal, waitUntilReady, type LocalStack } from '../../scripts/local-stack'
@@ -27,15 +28,25 @@ export async function launchBrowser(): Promise<Browser> {
   })
 }
 
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
 /** The stack exactly as `npm start` runs it, on its own port and fresh state, seeded with SQL. */
-export async function startLocalStack(port: number, seedSql: string[] = []): Promise<LocalStack> {
+export async function startLocalStack(port: number, seedSql: string[] = [], bindings: Record<string, string> = {}): Promise<LocalStack> {
+  // Another stack on the port (a bench or another checkout's tests) would answer in place of ours.
+  if (!(await portFree(port))) throw new Error(`Port ${port} is already in use: stop what listens there before running this browser test`)
   const persist = `.wrangler/test-state-${port}`
   rmSync(persist, { recursive: true, force: true })
   await migrateLocal(persist)
   for (const command of seedSql) {
     await run('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', persist, '--command', command], { env: toolEnv({ CI: 'true' }), stdio: 'ignore' })
   }
-  const stack = launch({ port, persist, stdio: 'ignore' })
+  const stack = launch({ port, persist, stdio: 'ignore', bindings })
   await waitUntilReady(stack.url)
   return stack
 }

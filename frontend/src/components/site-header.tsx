@@ -7,6 +7,8 @@ export interface SiteHeaderProps {
 
 const NAV = [
   { href: '/', label: 'Home' },
+  { href: '/explore', label: 'Explore' },
+  { href: '/search', label: 'Search' },
   { href: '/about', label: 'About' },
 ]
 
@@ -14,13 +16,13 @@ export const SiteHeader = component$<SiteHeaderProps>(({ title }) => {
   const loc = useLocation()
   return (
     <header class="border-b border-stone-200 bg-white/80 backdrop-blur dark:border-stone-800 dark:bg-stone-900/80">
-      <div class="mx-auto flex max-w-3xl items-center justify-between gap-4 px-4 py-3">
+      <div class="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
         <Link href="/" class="flex items-center gap-2 font-semibold focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-600 rounded">
           <img src="/favicon.svg" alt="" width={28} height={28} class="h-7 w-7" />
           <span data-testid="site-title">{title}</span>
         </Link>
         <nav aria-label="Main">
-          <ul class="flex gap-1 text-sm">
+          <ul class="flex flex-wrap gap-1 text-sm">
             {NAV.map((item) => {
               const current = loc.url.pathname === item.href || (item.href !== '/' && loc.url.pathname.startsWith(item.href + '/'))
               return (

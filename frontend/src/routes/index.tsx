@@ -1,24 +1,15 @@
 import { component$ } from '@builder.io/qwik'
 import { routeLoader$, type DocumentHead } from '@builder.io/qwik-city'
 import { publicTimeline } from '../../../backend/mastodon/reads'
-import { parsePage } from '../../../backend/timelines/page'
-import { HttpError } from '../../../backend/http/errors'
-import { StatusCard } from '../components/status-card'
+import { Timeline } from '../components/timeline'
+import { pageOf, timelinePage } from '../web-page'
 import { dbOf } from '../platform'
 import { useSiteSettings } from './layout'
 
 /** The instance's own public posts, paged like the API (`?max_id=`), so the page works without JavaScript. */
 export const useLocalTimeline = routeLoader$(async (ev) => {
-  let page
-  try {
-    page = parsePage(ev.url.searchParams)
-  } catch (err) {
-    if (err instanceof HttpError) throw ev.error(400, err.message)
-    throw err
-  }
-  const statuses = await publicTimeline(dbOf(ev), 'local', false, page, ev.url.origin)
-  const last = statuses[statuses.length - 1]
-  return { statuses, older: statuses.length === page.limit && last ? `/?max_id=${last.id}` : null }
+  const page = pageOf(ev)
+  return timelinePage(ev, page, await publicTimeline(dbOf(ev), 'local', false, page, ev.url.origin))
 })
 
 export default component$(() => {
@@ -44,24 +35,7 @@ export default component$(() => {
         <h2 id="timeline-heading" class="text-xl font-semibold">
           Posts from this server
         </h2>
-        {timeline.value.statuses.length === 0 ? (
-          <p class="mt-3 text-stone-600 dark:text-stone-400" data-testid="timeline-empty">
-            Nothing has been posted here yet.
-          </p>
-        ) : (
-          <div class="mt-4 space-y-3" data-testid="timeline">
-            {timeline.value.statuses.map((s) => (
-              <StatusCard key={s.id} status={s} />
-            ))}
-          </div>
-        )}
-        {timeline.value.older && (
-          <p class="mt-6 text-center">
-            <a href={timeline.value.older} rel="next" class="rounded-lg px-4 py-2 font-medium text-emerald-700 ring-1 ring-emerald-700 hover:bg-emerald-50 dark:text-emerald-400 dark:ring-emerald-400 dark:hover:bg-emerald-950" data-testid="older">
-              Older posts
-            </a>
-          </p>
-        )}
+        <Timeline page={timeline.value} empty="Nothing has been posted here yet." />
       </section>
     </main>
   )
@@ -76,6 +50,7 @@ export const head: DocumentHead = ({ resolveValue }) => {
       { property: 'og:title', content: site.title },
       { property: 'og:description', content: site.shortDescription },
       { property: 'og:type', content: 'website' },
+      ...(site.thumbnailUrl ? [{ property: 'og:image', content: site.thumbnailUrl }] : []),
     ],
   }
 }

@@ -12,6 +12,7 @@ export const useSiteSettings = routeLoader$(async (ev) => {
     shortDescription: s.shortDescription,
     description: s.description,
     contactEmail: s.contactEmail,
+    thumbnailUrl: s.thumbnailUrl,
     registrationsMode: s.registrationsMode,
     rules: s.rules,
   }
@@ -34,6 +35,10 @@ export default component$(() => {
       <footer class="mx-auto max-w-3xl px-4 py-6 text-sm text-stone-600 dark:text-stone-400">
         <a class="underline hover:text-stone-900 dark:hover:text-stone-100" href="/about">
           About {site.value.title}
+        </a>
+        <span aria-hidden="true"> · </span>
+        <a class="underline hover:text-stone-900 dark:hover:text-stone-100" href="/admin">
+          Administration
         </a>
         <span aria-hidden="true"> · </span>
         Powered by{' '}

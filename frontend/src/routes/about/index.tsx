@@ -13,6 +13,7 @@ export default component$(() => {
   const s = site.value
   return (
     <main class="py-12">
+      {s.thumbnailUrl && <img src={s.thumbnailUrl} alt="" width={1200} height={630} class="mb-6 aspect-[40/21] h-auto w-full rounded-2xl bg-stone-200 object-cover dark:bg-stone-800" data-testid="about-thumbnail" />}
       <h1 class="text-3xl font-bold tracking-tight">About {s.title}</h1>
       <p class="mt-4 whitespace-pre-line text-stone-700 dark:text-stone-300" data-testid="about-description">
         {s.description}
