@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs'
 import { launch, migrateLocal, waitUntilReady, type LocalStack } from '../../scripts/local-stack'
 import { signRequest, verifyRequest } from '../../backend/federation/signatures'
 import { chooseUsername, signIn } from '../helpers/auth'
-import { eventually, TEST_KEK, type Stack } from '../helpers/stack'
+import { eventually, freePort, TEST_KEK, type Stack } from '../helpers/stack'
 
 interface Received {
   path: string
@@ -15,13 +15,6 @@ interface Received {
   body: string
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as AddressInfo).port
-  await new Promise((r) => s.close(r))
-  return port
-}
 
 let local: LocalStack
 let persist: string

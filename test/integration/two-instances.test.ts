@@ -2,19 +2,10 @@
 // allowed to reach the other over loopback http by HERD_DEV_ALLOW_HOSTS, federating through their
 // queues. Everything is driven through the Mastodon client API, as a person with an app would.
 import { rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { launch, migrateLocal, waitUntilReady, type LocalStack } from '../../scripts/local-stack'
 import { userToken } from '../helpers/auth'
-import { eventually, TEST_KEK, type Stack } from '../helpers/stack'
+import { eventually, freePort, TEST_KEK, type Stack } from '../helpers/stack'
 
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as AddressInfo).port
-  await new Promise((r) => s.close(r))
-  return port
-}
 
 interface Instance {
   stack: LocalStack
