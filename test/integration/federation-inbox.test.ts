@@ -88,8 +88,24 @@ async function localStatus(stack: Stack, origin: string, username: string, id: s
   return uri
 }
 
+/**
+ * The ports are chosen before the stacks start, because each must allow the other: another test
+ * file's workerd can take one in between, so a clash picks new ports and tries again.
+ */
+async function stackPairWithRetry(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await stackPair()
+      return
+    } catch (err) {
+      await Promise.all([a?.dispose().catch(() => undefined), b?.dispose().catch(() => undefined), new Promise((r) => (peer ? peer.close(r) : r(null)))])
+      if (attempt >= 3 || !/ADDRESS_IN_USE|Address already in use/i.test(String(err))) throw err
+    }
+  }
+}
+
 beforeAll(async () => {
-  await stackPair()
+  await stackPairWithRetry()
   await userToken(a, 'alice')
   await registeredUserToken(a, 'dave')
   await userToken(b, 'bob')
