@@ -38,9 +38,11 @@ export async function statusContext(db: Db, id: string, origin: string, viewerId
     viewerId === null
       ? await visibleIds(db, null, thread.map((s) => ({ id: s.id, account_id: s.account.id, visibility: s.visibility })))
       : new Set((await visibleStatusesFor(db, viewerId, thread)).map((s) => s.id))
+  // The viewer's filters are read once for the whole thread.
+  const shown = await withFilters(db, viewerId, 'thread', thread.filter((s) => visible.has(s.id)))
   return {
-    ancestors: await withFilters(db, viewerId, 'thread', ancestors.filter((s) => visible.has(s.id))),
-    descendants: await withFilters(db, viewerId, 'thread', descendants.filter((s) => visible.has(s.id))),
+    ancestors: shown.filter((s) => up.includes(s.id)),
+    descendants: shown.filter((s) => !up.includes(s.id)),
   }
 }
 
