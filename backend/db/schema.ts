@@ -489,6 +489,17 @@ export interface FilterStatusesTable {
   status_id: string
 }
 
+export interface AtprotoAccountsTable {
+  account_id: string
+  did: string
+  handle: string
+  active: Generated<number>
+  long_posts: Generated<'truncate' | 'thread'>
+  rotation_key_sealed: string | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
 export interface InstanceCountersTable {
   name: 'local_accounts' | 'local_statuses' | 'known_domains'
   value: number
@@ -603,4 +614,5 @@ export interface Database {
   instance_actor: InstanceActorTable
   processed_activities: ProcessedActivitiesTable
   tombstones: TombstonesTable
+  atproto_accounts: AtprotoAccountsTable
 }
