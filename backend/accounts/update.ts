@@ -3,6 +3,7 @@ import { HttpError, unprocessable } from '../http/errors'
 import { LIMITS } from '../instance/limits'
 import { randomSecret } from '../auth/secrets'
 import type { Visibility } from '../db/schema'
+import { federate } from '../statuses/federate'
 
 const IMAGE_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' }
 /** Mastodon's limit for avatars and headers. */
@@ -62,9 +63,10 @@ async function store(env: Pick<Env, 'MEDIA'>, accountId: string, kind: 'avatar' 
 
 /**
  * PATCH /api/v1/accounts/update_credentials. Everything is validated before anything is written;
- * uploads go to R2 first and the rows change in one batch.
+ * uploads go to R2 first and the rows change in one batch. Followers' servers then get the new
+ * profile as an Update of the actor.
  */
-export async function updateCredentials(env: Pick<Env, 'MEDIA'>, d1: D1Database, accountId: string, params: Record<string, unknown>, origin: string): Promise<void> {
+export async function updateCredentials(env: Pick<Env, 'MEDIA' | 'QUEUE'>, d1: D1Database, accountId: string, params: Record<string, unknown>, origin: string): Promise<void> {
   const displayName = text(params.display_name, 'Display name', LIMITS.accounts.maxDisplayNameLength)
   // Multipart turns newlines into CRLF; the source keeps what the person typed.
   const note = text(params.note, 'Note', LIMITS.accounts.maxNoteLength)?.replace(/\r\n?/g, '\n')
@@ -111,5 +113,21 @@ export async function updateCredentials(env: Pick<Env, 'MEDIA'>, d1: D1Database,
     const cols = Object.keys(user)
     statements.push(d1.prepare(`UPDATE users SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE account_id = ?`).bind(...cols.map((c) => user[c]), accountId))
   }
-  if (statements.length > 0) await d1.batch(statements)
+  if (statements.length === 0) return
+  await d1.batch(statements)
+  if (Object.keys(account).length > 0) await federate(env, { action: 'update-actor', actorId: accountId })
+}
+
+/**
+ * DELETE /api/v1/profile/avatar and /header: back to the default image. The stored file goes once
+ * the row no longer points at it; followers' servers get the new profile.
+ */
+export async function removeProfileImage(env: Pick<Env, 'MEDIA' | 'QUEUE'>, d1: D1Database, accountId: string, kind: 'avatar' | 'header'): Promise<void> {
+  const column = kind === 'avatar' ? 'avatar_url' : 'header_url'
+  const row = await d1.prepare(`SELECT ${column} AS url FROM accounts WHERE id = ?`).bind(accountId).first<{ url: string | null }>()
+  if (row === null || row.url === null) return
+  await d1.prepare(`UPDATE accounts SET ${column} = NULL, updated_at = ? WHERE id = ?`).bind(new Date().toISOString(), accountId).run()
+  const key = new URL(row.url).pathname.replace(/^\/media\//, '')
+  if (key.startsWith(`accounts/${accountId}/${kind}/`)) await env.MEDIA.delete(key)
+  await federate(env, { action: 'update-actor', actorId: accountId })
 }

@@ -500,6 +500,13 @@ export interface AtprotoAccountsTable {
   updated_at: Generated<Timestamp>
 }
 
+export interface AccountNotesTable {
+  account_id: string
+  target_account_id: string
+  comment: string
+  updated_at: Generated<Timestamp>
+}
+
 export interface InstanceCountersTable {
   name: 'local_accounts' | 'local_statuses' | 'known_domains'
   value: number
@@ -615,4 +622,5 @@ export interface Database {
   processed_activities: ProcessedActivitiesTable
   tombstones: TombstonesTable
   atproto_accounts: AtprotoAccountsTable
+  account_notes: AccountNotesTable
 }

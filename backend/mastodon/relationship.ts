@@ -8,9 +8,13 @@ export interface RelationshipFacts {
   blocking: boolean
   blockedBy: boolean
   mute: { notifications: boolean; expiresAt: string | null } | null
+  /** The viewer hides the account's whole domain. */
+  domainBlocking: boolean
+  /** The viewer's private note about the account. */
+  note: string
 }
 
-/** The Mastodon Relationship entity. Domain blocks, endorsements and notes are not kept: false and ''. */
+/** The Mastodon Relationship entity. Endorsements are not kept yet: false. */
 export function renderRelationship(f: RelationshipFacts) {
   const follow = f.following
   return {
@@ -27,9 +31,9 @@ export function renderRelationship(f: RelationshipFacts) {
     muting_expires_at: f.mute?.expiresAt ?? null,
     requested: follow?.state === 'pending',
     requested_by: f.followedBy === 'pending',
-    domain_blocking: false,
+    domain_blocking: f.domainBlocking,
     endorsed: false,
-    note: '',
+    note: f.note,
   }
 }
 

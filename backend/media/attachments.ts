@@ -141,3 +141,16 @@ export async function updateMedia(db: Db, accountId: string, id: string, params:
   await db.updateTable('media_attachments').set(changes).where('id', '=', row.id).execute()
   return renderMediaAttachment({ ...row, ...changes }, origin)
 }
+
+/**
+ * DELETE /api/v1/media/:id: an upload its owner no longer wants, while no status uses it. The row
+ * goes in one conditional statement, so a status attaching it at the same moment wins cleanly.
+ */
+export async function deleteMedia(env: Pick<Env, 'MEDIA'>, db: Db, accountId: string, id: string, origin: string): Promise<MastodonMediaAttachment> {
+  const row = await ownMedia(db, accountId, id)
+  if (row.status_id !== null) throw new HttpError(422, 'Media attachment is currently used by a status')
+  const gone = await db.deleteFrom('media_attachments').where('id', '=', row.id).where('status_id', 'is', null).executeTakeFirst()
+  if (Number(gone.numDeletedRows) !== 1) throw new HttpError(422, 'Media attachment is currently used by a status')
+  if (row.r2_key !== null) await env.MEDIA.delete(row.r2_key)
+  return renderMediaAttachment(row, origin)
+}

@@ -2,7 +2,7 @@
 // loopback (allowed by HERD_DEV_ALLOW_HOSTS), which check every signature as a Mastodon peer would.
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { chooseUsername, signIn } from '../helpers/auth'
+import { chooseUsername, signIn, userToken } from '../helpers/auth'
 import { eventually, startStack, TEST_KEK, type Stack } from '../helpers/stack'
 import { verifyRequest } from '../../backend/federation/signatures'
 import { handleBatch } from '../../backend/queue/consumer'
@@ -369,6 +369,19 @@ describe('every federated action builds its activity and reaches the right inbox
     const update = await received('/i/9/inbox', `${alice.uri}#updates/${Date.parse(updatedAt)}`)
     expect(update).toMatchObject({ type: 'Update', actor: alice.uri, object: { id: alice.uri, type: 'Person', inbox: `${alice.uri}/inbox`, publicKey: { id: `${alice.uri}#main-key`, owner: alice.uri } } })
     expect(update.object).not.toHaveProperty('@context')
+  })
+
+  it('changing the profile through the client API sends the followers an Update of the Person', async () => {
+    const { token } = await userToken(stack, 'alice', 'read write')
+    const res = await stack.fetch('/api/v1/accounts/update_credentials', {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ display_name: 'Alice of the Meadow' }),
+    })
+    expect(res.status).toBe(200)
+    const updatedAt = (await stack.db.prepare('SELECT updated_at FROM accounts WHERE id = ?').bind(alice.id).first<{ updated_at: string }>())!.updated_at
+    const update = await received(bobInbox, `${alice.uri}#updates/${Date.parse(updatedAt)}`)
+    expect(update).toMatchObject({ type: 'Update', actor: alice.uri, object: { id: alice.uri, type: 'Person', name: 'Alice of the Meadow' } })
   })
 })
 
