@@ -83,7 +83,8 @@ const IN_EXCLUSIVE_LIST = (reader: string, author: string) => `EXISTS (
 /**
  * Fan-out on write, one statement whose cost is the number of local readers: the author's local
  * followers (for public, unlisted and followers-only posts, and reblogs when they show reblogs),
- * the local accounts a direct post mentions, and the author, if local. Readers who block or mute
+ * the local accounts a direct post mentions, the author, if local, and local readers who follow one of
+ * a public post's hashtags (as in Mastodon). Readers who block or mute
  * the author (or, for a reblog, the original's author) are skipped, and so are readers who keep
  * the author in an exclusive list. Idempotent.
  */
@@ -111,6 +112,16 @@ const FAN_OUT_SQL = `
   SELECT s.account_id, s.id, s.account_id
     FROM statuses s JOIN accounts a ON a.id = s.account_id AND a.domain = ''
    WHERE s.id = ?1
+  UNION ALL
+  SELECT tf.account_id, s.id, s.account_id
+    FROM statuses s
+    JOIN status_tags st ON st.status_id = s.id
+    JOIN tag_follows tf ON tf.tag_id = st.tag_id
+    JOIN accounts a ON a.id = tf.account_id AND a.domain = ''
+    JOIN accounts author ON author.id = s.account_id
+   WHERE s.id = ?1 AND s.visibility = 'public' AND s.reblog_of_id IS NULL
+     AND NOT ${SHUNNED('tf.account_id', 's.account_id')}
+     AND NOT EXISTS (SELECT 1 FROM account_domain_blocks d WHERE d.account_id = tf.account_id AND d.domain = author.domain)
 `
 
 /**

@@ -126,3 +126,31 @@ describe('GET /api/v1/followed_tags', () => {
     expect((await call('GET', '/api/v1/followed_tags', reader)).body).toEqual([])
   })
 })
+
+describe('followed hashtags feed home', () => {
+  it("a public post with a followed tag reaches the follower's home; unlisted, untagged and blocked authors' posts do not", async () => {
+    const poster = await registeredUserToken(stack, 'poster', 'read write follow')
+    const blocked = await registeredUserToken(stack, 'loud', 'read write follow')
+    expect((await call('POST', '/api/v1/tags/shearing/follow', owner.token)).status).toBe(200)
+    expect((await call('POST', `/api/v1/accounts/${blocked.accountId}/block`, owner.token)).status).toBe(200)
+    const postAs = async (token: string, status: string, visibility = 'public') => {
+      const res = await stack.fetch('/api/v1/statuses', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ status, visibility }),
+      })
+      expect(res.status).toBe(200)
+      return String(((await res.json()) as Json).id)
+    }
+    const tagged = await postAs(poster.token, 'Shearing day tomorrow #Shearing')
+    const unlisted = await postAs(poster.token, 'quietly #shearing', 'unlisted')
+    const plain = await postAs(poster.token, 'no tag here')
+    const fromBlocked = await postAs(blocked.token, 'me too #shearing')
+    const home = (await (await stack.fetch('/api/v1/timelines/home', { headers: { Authorization: `Bearer ${owner.token}` } })).json()) as Json[]
+    const ids = home.map((s) => s.id)
+    expect(ids).toContain(tagged)
+    expect(ids).not.toContain(unlisted)
+    expect(ids).not.toContain(plain)
+    expect(ids).not.toContain(fromBlocked)
+  })
+})
