@@ -114,11 +114,12 @@ const FAN_OUT_SQL = `
    WHERE s.id = ?1
   UNION ALL
   SELECT tf.account_id, s.id, s.account_id
+    -- CROSS JOIN keeps this order: from the post's few tags to their followers, never from all local accounts.
     FROM statuses s
-    JOIN status_tags st ON st.status_id = s.id
-    JOIN tag_follows tf ON tf.tag_id = st.tag_id
-    JOIN accounts a ON a.id = tf.account_id AND a.domain = ''
-    JOIN accounts author ON author.id = s.account_id
+    CROSS JOIN accounts author ON author.id = s.account_id
+    CROSS JOIN status_tags st ON st.status_id = s.id
+    CROSS JOIN tag_follows tf ON tf.tag_id = st.tag_id
+    CROSS JOIN accounts a ON a.id = tf.account_id AND a.domain = ''
    WHERE s.id = ?1 AND s.visibility = 'public' AND s.reblog_of_id IS NULL
      AND NOT ${SHUNNED('tf.account_id', 's.account_id')}
      AND NOT EXISTS (SELECT 1 FROM account_domain_blocks d WHERE d.account_id = tf.account_id AND d.domain = author.domain)
