@@ -5,7 +5,7 @@ import { HttpError, notFound, unprocessable } from '../http/errors'
 import { accountById } from '../accounts/read'
 import { isLocal, type AccountRow } from '../mastodon/account'
 import { localActivityUri } from '../federation/activity-ids'
-import type { FederateMessage } from '../queue/messages'
+import { federate } from '../statuses/federate'
 import { notificationStatements, notificationsCommitted } from '../notifications/create'
 import { mergeIntoHomeFeed, removeAuthorFromHomeFeed } from '../timelines/queries'
 import { blockedEitherWay } from './visibility'
@@ -20,10 +20,6 @@ export interface ActionContext {
   env: Pick<Env, 'DB' | 'QUEUE'>
   db: Db
   viewerId: string
-}
-
-async function federate(env: Pick<Env, 'QUEUE'>, message: Omit<FederateMessage, 'type'>): Promise<void> {
-  await env.QUEUE.send({ type: 'federate', ...message })
 }
 
 /** The viewer and the account acted on: 404 for an unknown account, 422 for oneself. */
