@@ -2,6 +2,7 @@
 // allowed to reach the other over loopback http by HERD_DEV_ALLOW_HOSTS, federating through their
 // queues. Everything is driven through the Mastodon client API, as a person with an app would.
 import { rmSync } from 'node:fs'
+import WebSocket from 'ws'
 import { launch, migrateLocal, waitUntilReady, type LocalStack } from '../../scripts/local-stack'
 import { userToken } from '../helpers/auth'
 import { eventually, freePort, TEST_KEK, type Stack } from '../helpers/stack'
@@ -42,6 +43,7 @@ let a: Instance
 let b: Instance
 let alice: ReturnType<typeof client>
 let bob: ReturnType<typeof client>
+let bobToken = ''
 let bobOnA = ''
 let aliceOnB = ''
 /** The same status on each side: its id on A (where it was posted) and on B. */
@@ -57,7 +59,8 @@ beforeAll(async () => {
   a = await start(pa, allow)
   b = await start(pb, allow)
   alice = client(a, (await userToken(a.http, 'alice', 'read write follow')).token)
-  bob = client(b, (await userToken(b.http, 'bob', 'read write follow')).token)
+  bobToken = (await userToken(b.http, 'bob', 'read write follow')).token
+  bob = client(b, bobToken)
 }, 240_000)
 
 afterAll(async () => {
@@ -87,6 +90,35 @@ it('delivers a post to the follower\'s home timeline', async () => {
   const seen = await wait(async () => (await bob('GET', '/api/v1/timelines/home')).body.find((s) => String(s.content).includes('Hello from A')), 'the post on B')
   postOnB = seen.id
   expect(seen.account).toMatchObject({ id: aliceOnB })
+}, 120_000)
+
+it("shows a post federated in from the other instance live on the follower's streams", async () => {
+  const url = new URL('/api/v1/streaming', b.stack.url)
+  url.protocol = 'ws:'
+  url.searchParams.set('access_token', bobToken)
+  url.searchParams.set('stream', 'user')
+  const ws = new WebSocket(url.href)
+  const frames: Array<{ stream?: string[]; event?: string; payload?: string }> = []
+  ws.on('message', (d) => frames.push(JSON.parse(String(d)) as (typeof frames)[number]))
+  try {
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve)
+      ws.once('error', reject)
+    })
+    ws.send(JSON.stringify({ type: 'subscribe', stream: 'public:remote' }))
+    // Messages on a socket are handled in order, so the error answering an unknown stream proves the subscribe landed.
+    ws.send(JSON.stringify({ type: 'subscribe', stream: 'no-such-stream' }))
+    await wait(async () => frames.some((f) => f.event === undefined), 'the subscription to land')
+    await alice('POST', '/api/v1/statuses', { status: 'Live from A' })
+    const live = await wait(async () => {
+      const updates = frames.filter((f) => f.event === 'update' && String(f.payload).includes('Live from A'))
+      return updates.length >= 2 ? updates : null
+    }, 'the federated post on the sockets')
+    expect(live.map((f) => f.stream).sort()).toEqual([['public:remote'], ['user']])
+    expect(JSON.parse(String(live[0]?.payload))).toMatchObject({ account: { id: aliceOnB, acct: `alice@${a.host}` } })
+  } finally {
+    ws.close()
+  }
 }, 120_000)
 
 it('threads a reply on the instance of the post it answers', async () => {
