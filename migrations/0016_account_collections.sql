@@ -47,3 +47,8 @@ CREATE TABLE suggestion_dismissals (
   PRIMARY KEY (account_id, target_account_id)
 ) WITHOUT ROWID;
 
+-- An endorsement needs a follow: unfollowing (or a block, which unfollows) drops it, as in Mastodon.
+CREATE TRIGGER follows_delete_endorsement AFTER DELETE ON follows
+BEGIN
+  DELETE FROM account_endorsements WHERE account_id = OLD.account_id AND target_account_id = OLD.target_account_id;
+END;

@@ -8,9 +8,11 @@ export interface RelationshipFacts {
   blocking: boolean
   blockedBy: boolean
   mute: { notifications: boolean; expiresAt: string | null } | null
+  /** The viewer features the account on their profile. */
+  endorsed: boolean
 }
 
-/** The Mastodon Relationship entity. Domain blocks, endorsements and notes are not kept: false and ''. */
+/** The Mastodon Relationship entity. Domain blocks and notes are not kept: false and ''. */
 export function renderRelationship(f: RelationshipFacts) {
   const follow = f.following
   return {
@@ -28,7 +30,7 @@ export function renderRelationship(f: RelationshipFacts) {
     requested: follow?.state === 'pending',
     requested_by: f.followedBy === 'pending',
     domain_blocking: false,
-    endorsed: false,
+    endorsed: f.endorsed,
     note: '',
   }
 }
