@@ -39,6 +39,57 @@ BEGIN
    WHERE account_id = OLD.account_id AND id = OLD.conversation_id AND last_status_id = OLD.status_id;
 END;
 
+-- Direct statuses stored before this migration open their conversations as the fan-out would
+-- have (backend/conversations/write.ts), marked read: old messages should not all turn up as new.
+WITH RECURSIVE
+  direct AS (SELECT id, account_id, in_reply_to_id FROM statuses WHERE visibility = 'direct' AND reblog_of_id IS NULL),
+  up(start, id, parent, depth) AS (
+    SELECT id, id, in_reply_to_id, 0 FROM direct
+    UNION ALL
+    SELECT up.start, p.id, p.in_reply_to_id, up.depth + 1 FROM up JOIN statuses p ON p.id = up.parent WHERE up.depth < 200),
+  roots AS (SELECT start, id AS root_id FROM (SELECT start, id, row_number() OVER (PARTITION BY start ORDER BY depth DESC) AS n FROM up) WHERE n = 1),
+  parts(status_id, id) AS (
+    SELECT id, account_id FROM direct
+    UNION SELECT sm.status_id, sm.account_id FROM status_mentions sm JOIN direct d ON d.id = sm.status_id),
+  keyed AS (
+    SELECT d.id AS status_id, o.id AS owner, r.root_id,
+           (SELECT json_group_array(x.id) FROM (SELECT p.id FROM parts p WHERE p.status_id = d.id AND p.id <> o.id ORDER BY p.id) x) AS participants
+      FROM direct d
+      JOIN roots r ON r.start = d.id
+      JOIN parts o ON o.status_id = d.id
+      JOIN accounts a ON a.id = o.id AND a.domain = ''
+     WHERE o.id = d.account_id OR NOT (
+             EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = o.id AND b.target_account_id = d.account_id)
+          OR EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = o.id AND m.target_account_id = d.account_id
+                       AND (m.expires_at IS NULL OR m.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))))
+INSERT OR IGNORE INTO conversations (account_id, id, root_id, participants, last_status_id, unread)
+SELECT owner, min(status_id), root_id, participants, max(status_id), 0 FROM keyed GROUP BY owner, root_id, participants;
+
+WITH RECURSIVE
+  direct AS (SELECT id, account_id, in_reply_to_id FROM statuses WHERE visibility = 'direct' AND reblog_of_id IS NULL),
+  up(start, id, parent, depth) AS (
+    SELECT id, id, in_reply_to_id, 0 FROM direct
+    UNION ALL
+    SELECT up.start, p.id, p.in_reply_to_id, up.depth + 1 FROM up JOIN statuses p ON p.id = up.parent WHERE up.depth < 200),
+  roots AS (SELECT start, id AS root_id FROM (SELECT start, id, row_number() OVER (PARTITION BY start ORDER BY depth DESC) AS n FROM up) WHERE n = 1),
+  parts(status_id, id) AS (
+    SELECT id, account_id FROM direct
+    UNION SELECT sm.status_id, sm.account_id FROM status_mentions sm JOIN direct d ON d.id = sm.status_id),
+  keyed AS (
+    SELECT d.id AS status_id, o.id AS owner, r.root_id,
+           (SELECT json_group_array(x.id) FROM (SELECT p.id FROM parts p WHERE p.status_id = d.id AND p.id <> o.id ORDER BY p.id) x) AS participants
+      FROM direct d
+      JOIN roots r ON r.start = d.id
+      JOIN parts o ON o.status_id = d.id
+      JOIN accounts a ON a.id = o.id AND a.domain = ''
+     WHERE o.id = d.account_id OR NOT (
+             EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = o.id AND b.target_account_id = d.account_id)
+          OR EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = o.id AND m.target_account_id = d.account_id
+                       AND (m.expires_at IS NULL OR m.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))))
+INSERT OR IGNORE INTO conversation_statuses (account_id, conversation_id, status_id)
+SELECT k.owner, c.id, k.status_id FROM keyed k
+  JOIN conversations c ON c.account_id = k.owner AND c.root_id = k.root_id AND c.participants = k.participants;
+
 -- Accounts a person asked not to be suggested again (DELETE /api/v1/suggestions/:account_id).
 CREATE TABLE suggestion_dismissals (
   account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,

@@ -203,3 +203,75 @@ describe('conversations at scale', () => {
     expect(maxRows).toBeLessThan(400)
   })
 })
+
+describe('migration 0016', () => {
+  it('opens conversations for direct statuses stored before it, read, one per thread and participant set', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { splitSql } = await import('../helpers/sql')
+    const backfill = splitSql(readFileSync('migrations/0016_account_collections.sql', 'utf8')).filter((s) => s.trimStart().startsWith('WITH RECURSIVE'))
+    expect(backfill).toHaveLength(2)
+    // History from before the upgrade: statuses and mentions only, no conversation rows.
+    const T = Date.UTC(2025, 5, 1)
+    const at = (n: number) => String(BigInt(T + n * 1000) << 16n)
+    const insert = (n: number, author: string, replyTo: number | null, mentions: string[]) => [
+      stack.db.prepare("INSERT INTO statuses (id, uri, account_id, local, visibility, in_reply_to_id, content) VALUES (?, ?, ?, 1, 'direct', ?, '<p>old</p>')").bind(at(n), `https://x.example/old/${n}`, author, replyTo === null ? null : at(replyTo)),
+      ...mentions.map((m) => stack.db.prepare('INSERT INTO status_mentions (status_id, account_id) VALUES (?, ?)').bind(at(n), m)),
+    ]
+    await stack.db.batch([...insert(1, dave.id, null, [bob.id]), ...insert(2, bob.id, 1, [dave.id]), ...insert(3, dave.id, 2, [bob.id]), ...insert(4, dave.id, null, [bob.id])])
+    const opened = () => count('SELECT count(*) AS n FROM conversations WHERE root_id IN (?, ?)', at(1), at(4))
+    expect(await opened()).toBe(0)
+    for (const statement of backfill) await stack.db.prepare(statement).run()
+    // Two threads, each seen by both: four rows.
+    expect(await opened()).toBe(4)
+    const bobs = (await list(bob, `?max_id=${at(5)}`)).filter((c) => c.id === at(1) || c.id === at(4))
+    expect(bobs.map((c) => [c.id, c.last_status?.id, c.unread])).toEqual([
+      [at(4), at(4), false],
+      [at(1), at(3), false],
+    ])
+    expect(bobs[1]?.accounts.map((a) => a.id)).toEqual([dave.id])
+    expect(await count('SELECT count(*) AS n FROM conversation_statuses WHERE account_id = ? AND conversation_id = ?', bob.id, at(1))).toBe(3)
+    // Running it again changes nothing.
+    for (const statement of backfill) await stack.db.prepare(statement).run()
+    expect(await opened()).toBe(4)
+  })
+})
+
+describe('the direct stream', () => {
+  it('gets each participant’s own conversation when a direct status is posted, and nothing for one who blocks the author', async () => {
+    const { default: WebSocket } = await import('ws')
+    const { eventually } = await import('../helpers/stack')
+    const open = async (token: string) => {
+      const url = new URL('/api/v1/streaming?stream=direct', stack.url)
+      url.protocol = 'ws:'
+      const ws = new WebSocket(url.href, { headers: { Authorization: `Bearer ${token}` } })
+      const frames: Array<{ event?: string; payload?: string; stream?: string[] }> = []
+      ws.on('message', (data) => frames.push(JSON.parse(String(data)) as { event?: string }))
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve)
+        ws.once('error', reject)
+      })
+      return { ws, frames }
+    }
+    const subscribers = async () => ((await (await stack.harness('/streaming/subscribers')).json()) as { subscriptions: number }).subscriptions
+    const before = await subscribers()
+    const [bobs, carols, alices] = [await open(bob.token), await open(carol.token), await open(alice.token)]
+    try {
+      await eventually(async () => (await subscribers()) >= before + 3, 'the direct subscriptions')
+      // carol blocked alice earlier in this file.
+      const id = await dm(alice, '@bob @carol live', {})
+      const frame = await eventually(async () => bobs.frames.find((f) => f.event === 'conversation'), 'bob’s conversation event')
+      expect(frame.stream).toEqual(['direct'])
+      const payload = JSON.parse(String(frame.payload)) as Conversation
+      expect(schemaErrors(validate(), payload)).toEqual([])
+      expect(payload).toMatchObject({ id, unread: true, last_status: { id } })
+      expect(payload.accounts.map((a) => a.id).sort()).toEqual([alice.id, carol.id].sort())
+      const own = await eventually(async () => alices.frames.find((f) => f.event === 'conversation'), 'alice’s conversation event')
+      expect(JSON.parse(String(own.payload))).toMatchObject({ id, unread: false })
+      // What bob's stream said is what the API lists.
+      expect((await list(bob)).find((c) => c.id === id)).toMatchObject({ id, unread: true, last_status: { id } })
+      expect(carols.frames.filter((f) => f.event === 'conversation')).toEqual([])
+    } finally {
+      for (const s of [bobs, carols, alices]) s.ws.close()
+    }
+  })
+})
