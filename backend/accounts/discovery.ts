@@ -1,5 +1,6 @@
 import type { Db } from '../db/client'
-import { HttpError } from '../http/errors'
+import { HttpError, notFound } from '../http/errors'
+import { isId } from '../ids'
 import { renderAccount, type AccountRow } from '../mastodon/account'
 
 export interface OffsetPage {
@@ -34,7 +35,7 @@ export async function directory(db: Db, options: { order: 'active' | 'new'; loca
 
 /**
  * Accounts worth following: discoverable local accounts, most followed first, that the person does
- * not follow, block, or mute. Read through the directory index, so the cost follows the page size.
+ * not follow, block, or mute, and has not dismissed. Read through the directory index, so the cost follows the page size.
  */
 export async function suggestions(db: Db, accountId: string, limit: number, origin: string) {
   const rows = await db
@@ -51,6 +52,7 @@ export async function suggestions(db: Db, accountId: string, limit: number, orig
           exists(selectFrom('blocks as b').select('b.id').where('b.account_id', '=', accountId).whereRef('b.target_account_id', '=', 'a.id')),
           exists(selectFrom('blocks as bb').select('bb.id').whereRef('bb.account_id', '=', 'a.id').where('bb.target_account_id', '=', accountId)),
           exists(selectFrom('mutes as m').select('m.id').where('m.account_id', '=', accountId).whereRef('m.target_account_id', '=', 'a.id')),
+          exists(selectFrom('suggestion_dismissals as d').select('d.account_id').where('d.account_id', '=', accountId).whereRef('d.target_account_id', '=', 'a.id')),
         ]),
       ),
     )
@@ -82,4 +84,12 @@ export async function familiarFollowers(db: Db, accountId: string, ids: string[]
     id,
     accounts: rows.filter((r) => r.familiar_of === id).map((r) => renderAccount(r as unknown as AccountRow, origin)),
   }))
+}
+
+/** DELETE /api/v1/suggestions/:account_id: never suggest this account to the person again. */
+export async function dismissSuggestion(db: Db, accountId: string, targetId: string): Promise<void> {
+  if (!isId(targetId)) throw notFound()
+  const target = await db.selectFrom('accounts').select('id').where('id', '=', targetId).executeTakeFirst()
+  if (!target) throw notFound()
+  await db.insertInto('suggestion_dismissals').values({ account_id: accountId, target_account_id: targetId }).onConflict((oc) => oc.doNothing()).execute()
 }

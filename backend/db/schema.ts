@@ -489,6 +489,29 @@ export interface FilterStatusesTable {
   status_id: string
 }
 
+/** migrations/0016: a direct-message conversation as one local owner sees it. */
+export interface ConversationsTable {
+  account_id: string
+  id: string
+  root_id: string
+  /** JSON array of the other participants' ids, sorted. */
+  participants: string
+  last_status_id: string
+  unread: Generated<number>
+}
+
+export interface ConversationStatusesTable {
+  account_id: string
+  conversation_id: string
+  status_id: string
+}
+
+export interface SuggestionDismissalsTable {
+  account_id: string
+  target_account_id: string
+  created_at: Generated<Timestamp>
+}
+
 export interface AtprotoAccountsTable {
   account_id: string
   did: string
@@ -623,4 +646,7 @@ export interface Database {
   tombstones: TombstonesTable
   atproto_accounts: AtprotoAccountsTable
   account_notes: AccountNotesTable
+  conversations: ConversationsTable
+  conversation_statuses: ConversationStatusesTable
+  suggestion_dismissals: SuggestionDismissalsTable
 }

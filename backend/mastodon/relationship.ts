@@ -12,9 +12,11 @@ export interface RelationshipFacts {
   domainBlocking: boolean
   /** The viewer's private note about the account. */
   note: string
+  /** The viewer features the account on their profile. */
+  endorsed: boolean
 }
 
-/** The Mastodon Relationship entity. Endorsements are not kept yet: false. */
+/** The Mastodon Relationship entity. */
 export function renderRelationship(f: RelationshipFacts) {
   const follow = f.following
   return {
@@ -32,7 +34,7 @@ export function renderRelationship(f: RelationshipFacts) {
     requested: follow?.state === 'pending',
     requested_by: f.followedBy === 'pending',
     domain_blocking: f.domainBlocking,
-    endorsed: false,
+    endorsed: f.endorsed,
     note: f.note,
   }
 }

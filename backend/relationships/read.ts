@@ -12,8 +12,9 @@ const NOW = sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`
 /**
  * GET /api/v1/accounts/relationships: the viewer's relationship with each existing account asked
  * for, in the order asked. One query per table (accounts, follows, blocks, mutes) for the whole
- * list, each reading the pair indexes only for the accounts listed: about 4 rows per id. The
- * accounts query also probes the viewer's domain block for the account's domain and the viewer's note.
+ * list, each reading the pair indexes only for the accounts listed: about 5 rows per id. The
+ * accounts query also probes, by primary key, the viewer's endorsement of the account, block of
+ * its domain and note about it.
  */
 export async function relationships(db: Db, viewerId: string, requested: readonly string[]): Promise<MastodonRelationship[]> {
   const ids = [...new Set(requested)].filter(isId)
@@ -23,10 +24,12 @@ export async function relationships(db: Db, viewerId: string, requested: readonl
   // The ids drive each query as the outer loop, so every row read is one probe of a pair index.
   const each = sql`json_each(${list}) j`
   const [accounts, follows, blocks, mutes] = await Promise.all([
-    sql<{ id: string; domain_blocking: number; note: string | null }>`
-      SELECT a.id, adb.domain IS NOT NULL AS domain_blocking, n.comment AS note FROM ${each} JOIN accounts a ON a.id = j.value
+    sql<{ id: string; domain_blocking: number; note: string | null; endorsed: number }>`
+      SELECT a.id, adb.domain IS NOT NULL AS domain_blocking, n.comment AS note, e.target_account_id IS NOT NULL AS endorsed
+        FROM ${each} JOIN accounts a ON a.id = j.value
         LEFT JOIN account_domain_blocks adb ON a.domain <> '' AND adb.account_id = ${viewerId} AND adb.domain = a.domain
-        LEFT JOIN account_notes n ON n.account_id = ${viewerId} AND n.target_account_id = a.id`.execute(db),
+        LEFT JOIN account_notes n ON n.account_id = ${viewerId} AND n.target_account_id = a.id
+        LEFT JOIN account_endorsements e ON e.account_id = ${viewerId} AND e.target_account_id = a.id`.execute(db),
     sql<{ account_id: string; target_account_id: string; state: 'pending' | 'accepted'; show_reblogs: number; notify: number }>`
       SELECT f.account_id, f.target_account_id, f.state, f.show_reblogs, f.notify FROM ${each} CROSS JOIN follows f
        WHERE (f.account_id = ${viewerId} AND f.target_account_id = j.value) OR (f.account_id = j.value AND f.target_account_id = ${viewerId})`.execute(db),
@@ -40,7 +43,17 @@ export async function relationships(db: Db, viewerId: string, requested: readonl
   const facts = new Map<string, RelationshipFacts>(
     accounts.rows.map((a) => [
       a.id,
-      { id: a.id, following: null, followedBy: null, blocking: false, blockedBy: false, mute: null, domainBlocking: a.domain_blocking === 1, note: a.note ?? '' },
+      {
+        id: a.id,
+        following: null,
+        followedBy: null,
+        blocking: false,
+        blockedBy: false,
+        mute: null,
+        domainBlocking: a.domain_blocking === 1,
+        note: a.note ?? '',
+        endorsed: a.endorsed === 1,
+      },
     ]),
   )
   for (const f of follows.rows) {

@@ -5,7 +5,7 @@ import type { Db } from '../db/client'
 import type { Env } from '../env'
 import { renderAccount } from '../mastodon/account'
 import { renderStatusRows, type MastodonStatus } from '../mastodon/status'
-import { ancestorIds } from '../timelines/queries'
+import { conversationsEndingWith } from '../conversations/read'
 import { audienceOfRow, type StatusAudience } from './audience'
 import { renderNotificationById } from './notification-payload'
 import { accountShard, deliver } from './shards'
@@ -53,23 +53,22 @@ export async function publishStatus(env: StreamingEnv, db: Db, statusId: string,
 }
 
 /**
- * The `conversation` event of the direct stream. Herd has no conversations table yet: the
- * conversation's id is the id of the thread's first status, the same for every participant.
+ * The `conversation` event of the direct stream: each local participant's own conversation (see
+ * backend/conversations), sent when this status became its last one. Participants who block or
+ * mute the author have none, so they get nothing.
  */
 async function publishConversation(env: StreamingEnv, db: Db, status: MastodonStatus, audience: StatusAudience, origin: string): Promise<number> {
-  const participants = [...new Set([audience.authorId, ...status.mentions.map((m) => m.id)])]
-  const [rows, ancestors] = await Promise.all([
-    db.selectFrom('accounts').selectAll().where('id', 'in', participants.slice(0, 90)).execute(),
-    ancestorIds(db, status.id),
-  ])
-  const accounts = new Map(rows.map((r) => [r.id, renderAccount(r, origin)]))
-  const id = ancestors[0] ?? status.id
+  const rows = await conversationsEndingWith(db, status.id)
+  if (rows.length === 0) return 0
+  const participants = [...new Set(rows.flatMap((r) => [r.account_id, ...(JSON.parse(r.participants) as string[])]))]
+  const accounts = new Map((await db.selectFrom('accounts').selectAll().where('id', 'in', participants.slice(0, 90)).execute()).map((r) => [r.id, renderAccount(r, origin)]))
   const payloadFor: Record<string, string> = {}
-  for (const viewer of audience.direct) {
-    const others = participants.filter((p) => p !== viewer).flatMap((p) => accounts.get(p) ?? [])
-    payloadFor[viewer] = JSON.stringify({ id, unread: viewer !== audience.authorId, accounts: others, last_status: status })
+  for (const row of rows) {
+    const others = JSON.parse(row.participants) as string[]
+    const shown = (others.length > 0 ? others : [row.account_id]).flatMap((p) => accounts.get(p) ?? [])
+    payloadFor[row.account_id] = JSON.stringify({ id: row.id, unread: row.unread === 1, accounts: shown, last_status: status })
   }
-  return deliver(env, { event: 'conversation', payloadFor, channels: [], user: [], notification: [], direct: audience.direct, exclude: audience.exclude })
+  return deliver(env, { event: 'conversation', payloadFor, channels: [], user: [], notification: [], direct: Object.keys(payloadFor), exclude: audience.exclude })
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Db } from '../db/client'
 import type { StatusRow } from '../mastodon/status'
 import { lowerBound, newestFirst, readsAscending, type PageRequest } from './page'
 import { mentionsViewer, visibleToViewer, type Visibility } from '../relationships/visibility'
+import { conversationStatements, recordConversations } from '../conversations/write'
 
 /** Keyset conditions and order for a column of ids, applied as raw SQL so any table can share them. */
 export function keyset(column: string, page: PageRequest): { where: Expression<SqlBool>; order: 'asc' | 'desc' } {
@@ -146,15 +147,19 @@ const LIST_FAN_OUT_SQL = `
                 SELECT 1 FROM follows g WHERE g.account_id = l.account_id AND g.target_account_id = s.in_reply_to_account_id AND g.state = 'accepted')))
 `
 
-/** The fan-outs as statements, for the batch that stores the status (read-your-writes in the request). */
+/**
+ * The fan-outs as statements, for the batch that stores the status (read-your-writes in the request).
+ * A direct status also opens or advances its participants' conversations.
+ */
 export function fanOutStatements(d1: D1Database, statusId: string): D1PreparedStatement[] {
-  return [d1.prepare(FAN_OUT_SQL).bind(statusId), d1.prepare(LIST_FAN_OUT_SQL).bind(statusId)]
+  return [d1.prepare(FAN_OUT_SQL).bind(statusId), d1.prepare(LIST_FAN_OUT_SQL).bind(statusId), ...conversationStatements(d1, statusId)]
 }
 
-/** Puts a new post (or reblog) into the home timelines and lists allowed to see it. */
+/** Puts a new post (or reblog) into the home timelines, lists and conversations allowed to see it. */
 export async function fanOutToHomeFeeds(db: Db, statusId: string): Promise<void> {
   await db.executeQuery(CompiledQuery.raw(FAN_OUT_SQL, [statusId]))
   await db.executeQuery(CompiledQuery.raw(LIST_FAN_OUT_SQL, [statusId]))
+  await recordConversations(db, statusId)
 }
 
 /** After a follow is accepted: the newest posts of the followed account join the follower's home. */
