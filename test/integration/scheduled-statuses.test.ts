@@ -172,6 +172,11 @@ describe('the cron handler', () => {
     expect(await stack.db.prepare("SELECT count(*) AS n FROM scheduled_statuses WHERE params LIKE '%overlap%'").first('n')).toBe(0)
   })
 
+  it('is not reachable over HTTP when deployed: the local launcher\'s /dev/cron is a 404 without HERD_DEV_CRON', async () => {
+    const res = await stack.fetch('/dev/cron', { method: 'POST' })
+    expect(res.status).toBe(404)
+  })
+
   it('drops a post that can no longer be published, without a 500 or a partial write', async () => {
     const target = await alice('POST', '/api/v1/statuses', { status: 'to be deleted' })
     const reply = await alice('POST', '/api/v1/statuses', { status: 'a reply to something gone', in_reply_to_id: target.body.id, scheduled_at: inMinutes(10) })
