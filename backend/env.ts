@@ -24,6 +24,11 @@ export interface Env {
    */
   HERD_DEV_ALLOW_HOSTS?: string
   /**
+   * LOCAL DEVELOPMENT ONLY. "1" opens POST /dev/cron, which the local launcher calls once a minute because
+   * `wrangler pages dev` cannot fire the consumer's Cron Trigger. Never set in a deployment.
+   */
+  HERD_DEV_CRON?: string
+  /**
    * Secret: the key-encryption key for local accounts' private keys, 32 random bytes in base64 or
    * base64url (`openssl rand -base64 32`). Set with `wrangler pages secret put HERD_KEK`. Losing it
    * makes every stored private key unreadable. `npm start` generates one into

@@ -14,6 +14,8 @@ export interface LocalStackOptions {
   bindings?: Record<string, string>
   /** Where wrangler's own output goes. */
   stdio?: 'inherit' | 'pipe' | 'ignore'
+  /** Fire the once-a-minute Cron Trigger work (scheduled posts, ending polls); default true. */
+  cron?: boolean
 }
 
 export interface LocalStack {
@@ -48,7 +50,8 @@ function consumerConfig(persist: string, bindings: Record<string, string>): stri
 export function launch(options: LocalStackOptions): LocalStack {
   const ip = options.ip ?? '127.0.0.1'
   const persist = options.persist ?? '.wrangler/state'
-  const bindings = { HERD_EXPOSE_METRICS: '1', ...options.bindings }
+  const cron = options.cron ?? true
+  const bindings = { HERD_EXPOSE_METRICS: '1', ...(cron ? { HERD_DEV_CRON: '1' } : {}), ...options.bindings }
   const args = [
     'pages', 'dev',
     '--ip', ip,
@@ -63,7 +66,12 @@ export function launch(options: LocalStackOptions): LocalStack {
   const out = options.stdio ?? 'inherit'
   // Its own process group, so one signal takes down wrangler and workerd together.
   const child = spawn('wrangler', args, { cwd: ROOT, env: toolEnv(), stdio: ['ignore', out === 'inherit' ? 'pipe' : out, out], detached: true })
+  const url = `http://${ip}:${options.port}`
+  // wrangler pages dev cannot fire the consumer's Cron Trigger: its work is asked for over HTTP instead.
+  const ticker = cron ? setInterval(() => void fireCron(url), 60_000) : null
+  ticker?.unref()
   const stop = (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (ticker) clearInterval(ticker)
     if (child.pid === undefined || child.exitCode !== null) return
     try {
       process.kill(-child.pid, signal)
@@ -71,7 +79,17 @@ export function launch(options: LocalStackOptions): LocalStack {
       // Already gone.
     }
   }
-  return { url: `http://${ip}:${options.port}`, child, stop }
+  return { url, child, stop }
+}
+
+/** What the Cron Trigger does once, on a local stack (functions/dev/cron.ts); a failure waits for the next minute. */
+export async function fireCron(url: string): Promise<void> {
+  try {
+    const res = await fetch(`${url}/dev/cron`, { method: 'POST' })
+    if (!res.ok) console.error(`local cron: ${res.status} ${await res.text()}`)
+  } catch {
+    // The stack is not up (yet, or any more).
+  }
 }
 
 /** Waits until the stack answers, or fails after `timeoutMs`. */

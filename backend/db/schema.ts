@@ -192,6 +192,8 @@ export interface StatusesTable {
   mentions_json: Generated<string>
   /** The author's source text (local statuses only). */
   text: string | null
+  /** Its poll, if it has one (migrations/0017). */
+  poll_id: Generated<string | null>
 }
 
 export interface MediaAttachmentsTable {
@@ -211,6 +213,8 @@ export interface MediaAttachmentsTable {
   blurhash: string | null
   position: Generated<number>
   created_at: Generated<Timestamp>
+  /** Held for a scheduled status until it is published (migrations/0017). */
+  scheduled_status_id: Generated<string | null>
 }
 
 export interface TagsTable {
@@ -587,6 +591,45 @@ export interface TombstonesTable {
   deleted_at: Generated<Timestamp>
 }
 
+/** A poll on a status (migrations/0017). Counts follow poll_votes through a trigger. */
+export interface PollsTable {
+  id: string
+  status_id: string
+  account_id: string
+  expires_at: string | null
+  multiple: Generated<number>
+  hide_totals: Generated<number>
+  /** JSON array of option titles. */
+  options: string
+  /** JSON array of vote counts, one per option. */
+  option_votes: string
+  votes_count: Generated<number>
+  voters_count: Generated<number | null>
+  updated_at: Generated<Timestamp>
+  closed_at: string | null
+  created_at: Generated<Timestamp>
+}
+
+export interface PollVotesTable {
+  id: string
+  poll_id: string
+  account_id: string
+  choice: number
+  uri: string | null
+  created_at: Generated<Timestamp>
+}
+
+export interface ScheduledStatusesTable {
+  id: string
+  account_id: string
+  scheduled_at: string
+  /** JSON: Mastodon's ScheduledStatus params. */
+  params: string
+  idempotency_key: string | null
+  claimed_until: string | null
+  created_at: Generated<Timestamp>
+}
+
 export interface Database {
   instance_settings: InstanceSettingsTable
   instance_rules: InstanceRulesTable
@@ -649,4 +692,7 @@ export interface Database {
   conversations: ConversationsTable
   conversation_statuses: ConversationStatusesTable
   suggestion_dismissals: SuggestionDismissalsTable
+  polls: PollsTable
+  poll_votes: PollVotesTable
+  scheduled_statuses: ScheduledStatusesTable
 }

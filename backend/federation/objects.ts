@@ -8,6 +8,7 @@ import { defaultAvatar, defaultHeader, type AccountRow } from '../mastodon/accou
 import { snapshot, type StatusRow } from '../mastodon/status'
 import { statusActivityUri } from './activity-ids'
 import { writeApTags } from './ap-tags'
+import { isExpired, loadPollRows, pollCounts, pollTitles, type PollRow } from '../polls/render'
 
 export const AS_PUBLIC = 'https://www.w3.org/ns/activitystreams#Public'
 
@@ -29,6 +30,7 @@ export const AP_CONTEXT = [
     schema: 'http://schema.org#',
     PropertyValue: 'schema:PropertyValue',
     value: 'schema:value',
+    votersCount: 'toot:votersCount',
   },
 ]
 
@@ -143,6 +145,20 @@ export interface NoteParts {
   author: AccountRow
   inReplyToUri: string | null
   media: MediaForNote[]
+  /** A status with a poll is a Question. */
+  poll?: PollRow | null
+}
+
+/** The Question fields of a poll, as Mastodon federates them: options with their counts, end time, closing. */
+export function questionFields(poll: PollRow): ApObject {
+  const counts = pollCounts(poll)
+  const options = pollTitles(poll).map((name, i) => ({ type: 'Note', name, replies: { type: 'Collection', totalItems: counts[i] ?? 0 } }))
+  return {
+    [poll.multiple === 1 ? 'anyOf' : 'oneOf']: options,
+    ...(poll.expires_at !== null ? { endTime: poll.expires_at } : {}),
+    ...(isExpired(poll) && poll.expires_at !== null ? { closed: poll.expires_at } : {}),
+    votersCount: poll.voters_count ?? 0,
+  }
 }
 
 /** The Note of a local status. The status must not be a reblog (that is an Announce: renderAnnounce). */
@@ -157,7 +173,7 @@ export function renderNote(row: StatusRow, parts: NoteParts, origin: string): Ap
   const tags = snapshot<string>(row.tags_json)
   return {
     id: row.uri,
-    type: 'Note',
+    type: parts.poll ? 'Question' : 'Note',
     summary: row.spoiler_text === '' ? null : row.spoiler_text,
     inReplyTo: parts.inReplyToUri,
     published: row.created_at,
@@ -187,6 +203,7 @@ export function renderNote(row: StatusRow, parts: NoteParts, origin: string): Ap
       id: `${row.uri}/replies`,
       type: 'Collection',
     },
+    ...(parts.poll ? questionFields(parts.poll) : {}),
   }
 }
 
@@ -235,7 +252,8 @@ export async function loadNoteParts(db: Db, rows: StatusRow[]): Promise<Map<stri
   const authorIds = [...new Set(rows.map((r) => r.account_id))]
   const parentIds = [...new Set(rows.map((r) => r.in_reply_to_id).filter((id): id is string => id !== null))]
   const ids = rows.map((r) => r.id)
-  const [authors, parents, media] = await Promise.all([
+  const pollIds = rows.map((r) => r.poll_id).filter((id): id is string => id !== null)
+  const [authors, parents, media, polls] = await Promise.all([
     db.selectFrom('accounts').selectAll().where('id', 'in', authorIds).execute(),
     parentIds.length ? db.selectFrom('statuses').select(['id', 'uri']).where('id', 'in', parentIds).execute() : Promise.resolve([]),
     db
@@ -245,6 +263,7 @@ export async function loadNoteParts(db: Db, rows: StatusRow[]): Promise<Map<stri
       .orderBy('status_id')
       .orderBy('position')
       .execute(),
+    loadPollRows(db, pollIds, null),
   ])
   const authorById = new Map(authors.map((a) => [a.id, a]))
   const parentUri = new Map(parents.map((p) => [p.id, p.uri]))
@@ -255,6 +274,7 @@ export async function loadNoteParts(db: Db, rows: StatusRow[]): Promise<Map<stri
       author,
       inReplyToUri: row.in_reply_to_id === null ? null : (parentUri.get(row.in_reply_to_id) ?? null),
       media: media.filter((m) => m.status_id === row.id),
+      poll: row.poll_id === null ? null : (polls.get(row.poll_id) ?? null),
     })
   }
   return out

@@ -4,6 +4,7 @@ import type { StatusesTable } from '../db/schema'
 import { acctOf, profileUrl, renderAccount, type AccountRow, type MastodonAccount } from './account'
 import { noFlags, viewerFlags, type ViewerFlags } from '../statuses/viewer-flags'
 import { renderMediaAttachment, type MastodonMediaAttachment, type MediaFields } from './media'
+import { loadPolls, type MastodonPoll } from '../polls/render'
 
 export type StatusRow = Selectable<StatusesTable>
 
@@ -61,6 +62,7 @@ interface Related {
   originals: Map<string, StatusRow>
   viewerId: string | null
   flags: ViewerFlags
+  polls: Map<string, MastodonPoll>
 }
 
 /**
@@ -89,7 +91,8 @@ export async function renderStatusRows(db: Db, rows: StatusRow[], origin: string
   const originalIds = rows.map((r) => r.reblog_of_id).filter((id): id is string => id !== null)
   const originals = await byIds(originalIds, (c) => db.selectFrom('statuses').selectAll().where('id', 'in', c).execute())
   const all = [...rows, ...originals]
-  const [accounts, flags] = await Promise.all([
+  const pollIds = all.map((r) => r.poll_id).filter((id): id is string => id !== null)
+  const [accounts, flags, polls] = await Promise.all([
     byIds(
       all.map((r) => r.account_id),
       (c) => db.selectFrom('accounts').selectAll().where('id', 'in', c).execute(),
@@ -103,12 +106,15 @@ export async function renderStatusRows(db: Db, rows: StatusRow[], origin: string
           rows.filter((r) => r.reblog_of_id === null).map((r) => r.id),
           originals.map((o) => o.id),
         ),
+    // Statuses point at their poll: a page without polls costs no query for them.
+    pollIds.length === 0 ? new Map<string, MastodonPoll>() : loadPolls(db, pollIds, viewerId),
   ])
   const related: Related = {
     accounts: new Map(accounts.map((a) => [a.id, a])),
     originals: new Map(originals.map((o) => [o.id, o])),
     viewerId,
     flags,
+    polls,
   }
   const out: MastodonStatus[] = []
   for (const row of rows) {
@@ -141,7 +147,7 @@ export interface MastodonStatus {
   mentions: Array<{ id: string; username: string; acct: string; url: string }>
   tags: Array<{ name: string; url: string }>
   card: null
-  poll: null
+  poll: MastodonPoll | null
   favourited?: boolean
   reblogged?: boolean
   bookmarked?: boolean
@@ -203,7 +209,7 @@ function renderStatus(row: StatusRow, related: Related, origin: string): Mastodo
     mentions: snapshot<MentionSnapshot>(row.mentions_json).map((a) => ({ id: a.id, username: a.username, acct: acctOf(a), url: profileUrl(a, origin) })),
     tags: snapshot<string>(row.tags_json).map((name) => ({ name: name.toLowerCase(), url: `${origin}/tags/${encodeURIComponent(name.toLowerCase())}` })),
     card: null,
-    poll: null,
+    poll: row.poll_id === null ? null : (related.polls.get(row.poll_id) ?? null),
     ...flagsFor(row, related),
   }
 }

@@ -21,7 +21,8 @@ const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 /**
  * One INSERT per notification, for the caller's own D1 batch, so the action and its
  * notifications commit together. Blocks, domain blocks, notification-muting mutes, muted
- * conversations and self-notifications are filtered in the statement itself, at no extra round trip.
+ * conversations and self-notifications are filtered in the statement itself, at no extra round trip
+ * (a poll's author is told their own poll ended, as on Mastodon).
  * Call `notificationsCommitted` with the ids after the batch succeeds.
  */
 export function notificationStatements(d1: D1Database, items: readonly NewNotification[]): { statements: D1PreparedStatement[]; ids: string[] } {
@@ -34,7 +35,7 @@ export function notificationStatements(d1: D1Database, items: readonly NewNotifi
       .prepare(
         `INSERT OR IGNORE INTO notifications (id, account_id, from_account_id, type, status_id, dedupe_key)
          SELECT ?1, a.id, ?2, ?3, ?4, ?5 FROM accounts a
-          WHERE a.id = ?6 AND a.domain = '' AND a.id <> ?2
+          WHERE a.id = ?6 AND a.domain = '' AND (a.id <> ?2 OR ?3 = 'poll')
             AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id AND b.target_account_id = ?2)
             AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = a.id AND m.target_account_id = ?2
                               AND m.notifications = 1 AND (m.expires_at IS NULL OR m.expires_at > ${NOW}))

@@ -36,6 +36,8 @@ export interface PushMessage {
  * - update-actor: the actor's profile changed.
  * - flag: objectId is a report id; the report goes to the reported account's server as a Flag,
  *   sent by the instance actor so the reporter stays anonymous to the remote side.
+ * - vote: objectId is a poll_votes id of a local account on a remote poll; it goes to the poll's author
+ *   as a Create of a Note named after the option (how Mastodon votes).
  */
 export type FederateAction =
   | 'create'
@@ -53,6 +55,7 @@ export type FederateAction =
   | 'undo-block'
   | 'update-actor'
   | 'flag'
+  | 'vote'
 
 export interface FederateMessage {
   type: 'federate'

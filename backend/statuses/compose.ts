@@ -91,6 +91,8 @@ export async function prepareContent(
   author: { id: string },
   site: { origin: string; domain: string },
   editing: string | null = null,
+  /** The scheduled status being published, whose held media it may use. */
+  scheduled: string | null = null,
 ): Promise<Content> {
   if (draft.text.trim() === '' && draft.mediaIds.length === 0) throw unprocessable("Validation failed: Text can't be blank")
   const max = LIMITS.statuses.maxCharacters
@@ -99,8 +101,16 @@ export async function prepareContent(
     throw unprocessable(`Validation failed: Cannot attach more than ${LIMITS.statuses.maxMediaAttachments} files`)
   }
   if (draft.mediaIds.length > 0) {
-    const media = await db.selectFrom('media_attachments').select(['id', 'status_id']).where(inList('id', draft.mediaIds)).where('account_id', '=', author.id).execute()
-    const usable = new Set(media.filter((m) => m.status_id === null || m.status_id === editing).map((m) => m.id))
+    const media = await db
+      .selectFrom('media_attachments')
+      .select(['id', 'status_id', 'scheduled_status_id'])
+      .where(inList('id', draft.mediaIds))
+      .where('account_id', '=', author.id)
+      .execute()
+    // Media held by a scheduled status belongs to it until it is published (or unscheduled).
+    const usable = new Set(
+      media.filter((m) => (m.status_id === null || m.status_id === editing) && (m.scheduled_status_id === null || m.scheduled_status_id === scheduled)).map((m) => m.id),
+    )
     const missing = draft.mediaIds.filter((id) => !usable.has(id))
     if (missing.length > 0) throw unprocessable(`Media not found: ${missing.join(', ')}`)
   }

@@ -9,6 +9,7 @@ import { federate } from './federate'
 import { languageCode, optionalString } from './params'
 import { prepared } from './sql'
 import { visibleStatus } from './visibility'
+import { pollStatement, readPollDraft } from '../polls/draft'
 import { streamStatus, type Writer } from './writer'
 
 type Visibility = StatusRow['visibility']
@@ -54,29 +55,42 @@ export async function render(w: Writer, id: string, viewerId: string): Promise<M
   return status
 }
 
-/**
- * POST /api/v1/statuses. Everything is checked first; then the status, its mentions, tags and media,
- * the idempotency key, the home-feed fan-out to local readers and the notifications commit in ONE
- * batch, so a failure leaves nothing behind. Federation follows through the queue.
- */
-export async function postStatus(w: Writer, accountId: string, params: Record<string, unknown>, idempotencyKey: string | null): Promise<MastodonStatus> {
-  if (idempotencyKey !== null && idempotencyKey.length > 255) throw unprocessable('Idempotency-Key is too long')
-  const now = Date.now()
-  const earlier = await idempotentStatus(w.db, accountId, idempotencyKey, now)
-  if (earlier !== null) return render(w, earlier, accountId)
-  if (params.poll !== undefined && params.poll !== null) throw unprocessable('Polls are not supported on this server')
-  if (params.scheduled_at !== undefined && params.scheduled_at !== null && params.scheduled_at !== '') throw unprocessable('Scheduled posts are not supported on this server')
-
+/** A new status' parameters, checked: nothing is written until all of it is valid. */
+export async function checkNewStatus(w: Writer, accountId: string, params: Record<string, unknown>, scheduledId: string | null = null) {
   const draft = readDraft(params)
+  const poll = readPollDraft(params)
+  if (poll !== null && draft.mediaIds.length > 0) throw unprocessable('Validation failed: A status cannot have both media attachments and a poll')
   const visibilityParam = readVisibility(params)
   const replyToId = optionalString(params, 'in_reply_to_id') || null
   const author = await authorOf(w.db, accountId)
   const replyTo = replyToId === null ? null : await visibleStatus(w.db, accountId, replyToId)
-  const content = await prepareContent(w.db, draft, author, w.site)
+  const content = await prepareContent(w.db, draft, author, w.site, null, scheduledId)
+  return { draft, poll, visibility: visibilityParam ?? author.privacy, replyTo, author, content }
+}
+
+/**
+ * POST /api/v1/statuses, and the publishing of a scheduled status (`scheduledId`). Everything is checked
+ * first; then the status, its poll, mentions, tags and media, the idempotency key, the home-feed fan-out to
+ * local readers and the notifications commit in ONE batch (with the scheduled row's removal), so a failure
+ * leaves nothing behind and a scheduled status is published at most once. Federation follows through the queue.
+ */
+export async function postStatus(
+  w: Writer,
+  accountId: string,
+  params: Record<string, unknown>,
+  idempotencyKey: string | null,
+  scheduledId: string | null = null,
+): Promise<MastodonStatus> {
+  if (idempotencyKey !== null && idempotencyKey.length > 255) throw unprocessable('Idempotency-Key is too long')
+  const now = Date.now()
+  const earlier = await idempotentStatus(w.db, accountId, idempotencyKey, now)
+  if (earlier !== null) return render(w, earlier, accountId)
+
+  const { draft, poll, visibility, replyTo, author, content } = await checkNewStatus(w, accountId, params, scheduledId)
 
   const id = newId(now)
   const createdAt = new Date(timeOfId(id)).toISOString()
-  const visibility = visibilityParam ?? author.privacy
+  const pollId = poll === null ? null : newId(now)
   const uri = `${w.site.origin}/users/${author.username}/statuses/${id}`
   const statements: D1PreparedStatement[] = [
     prepared(
@@ -99,8 +113,10 @@ export async function postStatus(w: Writer, accountId: string, params: Record<st
         visibility,
         created_at: createdAt,
         edited_at: null,
+        poll_id: pollId,
       }),
     ),
+    ...(poll === null || pollId === null ? [] : [pollStatement(w.d1, w.db, pollId, id, accountId, poll, now)]),
     ...contentStatements(w.d1, w.db, id, content),
   ]
   if (idempotencyKey !== null) {
@@ -108,6 +124,12 @@ export async function postStatus(w: Writer, accountId: string, params: Record<st
     statements.push(
       prepared(w.d1, w.db.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', idempotencyKey).where('created_at', '<=', new Date(now - IDEMPOTENCY_MS).toISOString())),
       prepared(w.d1, w.db.insertInto('idempotency_keys').values({ account_id: accountId, key: idempotencyKey, status_id: id, created_at: new Date(now).toISOString() })),
+    )
+  }
+  if (scheduledId !== null) {
+    statements.push(
+      w.d1.prepare('UPDATE media_attachments SET scheduled_status_id = NULL WHERE scheduled_status_id = ?1').bind(scheduledId),
+      w.d1.prepare('DELETE FROM scheduled_statuses WHERE id = ?1').bind(scheduledId),
     )
   }
   statements.push(...fanOutStatements(w.d1, id))

@@ -131,6 +131,8 @@ describe('rendering a deploy config', () => {
     expect(out.kv_namespaces[0]!.id).toBe('real-kv-id')
     expect(out.main).toBe(join(ROOT, 'consumer', 'index.ts'))
     expect(out.vars.ACCESS_AUD).toBe('aud-123')
+    // The consumer's Cron Trigger (scheduled posts, ending polls) is deployed with it.
+    expect((out as { triggers?: unknown }).triggers).toEqual({ crons: ['* * * * *'] })
     // The checked-in file is untouched.
     expect((c.toml.d1_databases as Array<{ database_id: string }>)[0]!.database_id).not.toBe('real-d1-id')
   })

@@ -147,6 +147,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
+/**
+ * Fires the consumer Worker's Cron Trigger once, as Cloudflare does every minute (consumer/wrangler.toml),
+ * and waits for the handler to finish.
+ */
+export async function runCron(stack: Pick<Stack, 'mf'>): Promise<void> {
+  const consumer = await stack.mf.getWorker('herd-consumer')
+  const result = await consumer.scheduled({ cron: '* * * * *', scheduledTime: new Date() })
+  if (result.outcome !== 'ok') throw new Error(`cron run ended with ${result.outcome}`)
+}
+
 /** Polls until `check` returns a value, for work that happens asynchronously (the queue). */
 export async function eventually<T>(check: () => Promise<T | undefined | null | false>, what: string, attempts = 100, everyMs = 100): Promise<T> {
   for (let i = 0; i < attempts; i++) {

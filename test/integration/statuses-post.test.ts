@@ -118,7 +118,8 @@ describe('POST /api/v1/statuses', () => {
       [{ status: 'ok', visibility: 'everyone' }, 422],
       [{ status: { text: 'x' } }, 422],
       [{ status: 'ok', sensitive: 'maybe' }, 422],
-      [{ status: 'ok', poll: { options: ['a', 'b'], expires_in: 600 } }, 422],
+      [{ status: 'ok', poll: { options: ['a'], expires_in: 600 } }, 422],
+      [{ status: 'ok', media_ids: ['8001'], poll: { options: ['a', 'b'], expires_in: 600 } }, 422],
       [{ status: 'ok', in_reply_to_id: '123' }, 404],
     ]
     for (const [payload, code] of cases) {

@@ -7,6 +7,7 @@ import type { InboxMessage } from '../../queue/messages'
 import { ACTOR_TYPES, fetchActor, InvalidRemoteObject } from '../actors'
 import { deleteRemoteNote, NOTE_TYPES, storeRemoteNote, updateRemoteNote } from './notes'
 import { idOf, record, typeOf, type Json } from './read'
+import { receiveVote } from '../../polls/inbound'
 import { onAccept, onAnnounce, onBlock, onDeleteActor, onFollow, onLike, onMove, onReject, onUndo, onUpdateActor, type InboxContext } from './social'
 
 
@@ -43,6 +44,8 @@ async function handle(ctx: InboxContext, type: string): Promise<void> {
       return onMove(ctx)
     case 'Create':
       if (object && NOTE_TYPES.has(typeOf(object) ?? '')) {
+        // A vote on one of our polls is counted, not stored as a reply.
+        if (typeOf(object) === 'Note' && (await receiveVote(ctx.env, ctx.db, object, ctx.actorUri, ctx.actorId))) return
         await storeRemoteNote(ctx.env, ctx.db, object, { localOrigin: ctx.localOrigin, actor: ctx.actorUri })
       }
       return

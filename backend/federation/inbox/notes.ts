@@ -13,6 +13,7 @@ import { fetchActor, fetchObject, federationUrl, InvalidRemoteObject } from '../
 import { readApTags } from '../ap-tags'
 import type { MediaForNote } from '../objects'
 import { sanitizeHtml } from '../sanitize-html'
+import { questionOf, remotePollStatement, remotePollUpdate } from '../../polls/inbound'
 import { PUBLIC_IDS, dateOf, idOf, idsOf, record, sameOrigin, str, typeOf, type Json } from './read'
 
 /** How many missing ancestors one inbound reply may make us fetch. */
@@ -182,11 +183,13 @@ export async function storeRemoteNote(env: InboxEnv, db: Db, object: Json, opts:
   const media = attachmentsOf(env, object)
   const now = new Date().toISOString()
   const statusId = newId()
+  const question = questionOf(object)
+  const pollId = question === null ? null : newId()
   const d1 = env.DB
   const insert = d1
     .prepare(
-      `INSERT OR IGNORE INTO statuses (id, uri, url, account_id, local, in_reply_to_id, in_reply_to_account_id, content, spoiler_text, sensitive, language, visibility, created_at)
-       VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO statuses (id, uri, url, account_id, local, in_reply_to_id, in_reply_to_account_id, content, spoiler_text, sensitive, language, visibility, created_at, poll_id)
+       VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       statusId,
@@ -201,10 +204,12 @@ export async function storeRemoteNote(env: InboxEnv, db: Db, object: Json, opts:
       language,
       visibility,
       dateOf(object.published, now),
+      pollId,
     )
   const notify: NewNotification[] = mentioned.filter((m) => m.domain === '').map((m) => ({ accountId: m.id, fromAccountId: authorId, type: 'mention', statusId, key: `mention:${uri}` }))
   const notifications = notificationStatements(d1, notify)
-  const results = await d1.batch([insert, ...detailStatements(d1, statusId, authorId, hashtags, mentioned.map((m) => m.id), media), ...notifications.statements])
+  const poll = question === null || pollId === null ? [] : [remotePollStatement(d1, pollId, statusId, authorId, question)]
+  const results = await d1.batch([insert, ...poll, ...detailStatements(d1, statusId, authorId, hashtags, mentioned.map((m) => m.id), media), ...notifications.statements])
   // changes counts the rows the insert's triggers touched too; 0 means the insert was ignored.
   if ((results[0]?.meta.changes ?? 0) === 0) {
     // Stored concurrently by another delivery of the same note.
@@ -222,6 +227,15 @@ export async function updateRemoteNote(env: InboxEnv, db: Db, object: Json, acto
   if (!uri) return
   const status = await db.selectFrom('statuses').selectAll().where('uri', '=', uri).executeTakeFirst()
   if (!status || status.account_id !== actorId || status.local === 1) return
+  const question = questionOf(object)
+  if (question !== null && status.poll_id !== null) {
+    // Most Updates of a Question only carry new counts (or its closing): those are not edits.
+    await remotePollUpdate(env.DB, status.id, question).run()
+    if (object.updated === undefined || (status.edited_at !== null && dateOf(object.updated, '') <= status.edited_at)) {
+      await publishStatus(env, db, status.id, 'status.update')
+      return
+    }
+  }
   const updated = dateOf(object.updated, new Date().toISOString())
   // An Update older than the version we hold (deliveries can arrive out of order) changes nothing.
   if (status.edited_at !== null && updated <= status.edited_at) return

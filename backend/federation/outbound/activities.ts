@@ -5,6 +5,7 @@ import type { AccountRow } from '../../mastodon/account'
 import type { FederateMessage } from '../../queue/messages'
 import { localActivityUri } from '../activity-ids'
 import { instanceActorUri } from '../instance-actor'
+import { pollTitles } from '../../polls/render'
 import { AP_CONTEXT, AS_PUBLIC, actorUrls, localNote, renderAnnounce, renderCreate, renderPerson, type ApObject } from '../objects'
 
 export interface Outbound {
@@ -69,7 +70,12 @@ async function noteActivity(db: Db, actor: AccountRow, statusId: string, kind: '
     const create = renderCreate(note)
     return { activity: { ...create, id: String(create.id) }, toFollowers, accountIds }
   }
-  const at = String(note.updated ?? note.published)
+  let at = String(note.updated ?? note.published)
+  if (note.type === 'Question') {
+    // New counts or the closing are an Update too: named after the poll's last change, so each is sent once.
+    const poll = await db.selectFrom('polls').select('updated_at').where('status_id', '=', statusId).executeTakeFirst()
+    if (poll && poll.updated_at > at) at = poll.updated_at
+  }
   return {
     activity: activity({ id: updateUri(String(note.id), at), type: 'Update', actor: actor.uri, published: at, to: note.to, cc: note.cc, object: withoutContext(note) }),
     toFollowers,
@@ -250,6 +256,35 @@ export async function buildOutbound(db: Db, msg: FederateMessage): Promise<Outbo
         toFollowers: false,
         accountIds: [report.target_id],
         signAs: 'instance',
+      }
+    }
+
+    case 'vote': {
+      if (msg.objectId === undefined) return null
+      const row = await db
+        .selectFrom('poll_votes')
+        .innerJoin('polls', 'polls.id', 'poll_votes.poll_id')
+        .innerJoin('statuses', 'statuses.id', 'polls.status_id')
+        .innerJoin('accounts as author', 'author.id', 'polls.account_id')
+        .select(['poll_votes.id', 'poll_votes.choice', 'polls.options', 'statuses.uri as question_uri', 'author.uri as author_uri', 'author.id as author_id', 'author.domain as author_domain'])
+        .where('poll_votes.id', '=', msg.objectId)
+        .where('poll_votes.account_id', '=', actor.id)
+        .executeTakeFirst()
+      if (row === undefined || row.author_domain === '') return null
+      const name = pollTitles(row)[row.choice]
+      if (name === undefined) return null
+      // Only the poll's author hears of a vote: it is addressed to them alone.
+      const noteId = `${actor.uri}#votes/${row.id}`
+      return {
+        activity: activity({
+          id: `${noteId}/activity`,
+          type: 'Create',
+          actor: actor.uri,
+          to: [row.author_uri],
+          object: { id: noteId, type: 'Note', name, attributedTo: actor.uri, to: [row.author_uri], inReplyTo: row.question_uri },
+        }),
+        toFollowers: false,
+        accountIds: [row.author_id],
       }
     }
 

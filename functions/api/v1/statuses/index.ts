@@ -2,7 +2,7 @@ import { route } from '../../../../backend/http/route'
 import { readParams } from '../../../../backend/http/body'
 import { optionalUser, requireUser } from '../../../../backend/auth/authenticate'
 import { writerOf } from '../../../../backend/statuses/writer'
-import { postStatus } from '../../../../backend/statuses/post'
+import { createStatus } from '../../../../backend/scheduled/scheduled'
 import { readStatuses } from '../../../../backend/statuses/read'
 
 export const onRequest = route({
@@ -15,6 +15,6 @@ export const onRequest = route({
   POST: async (ctx) => {
     const user = await requireUser(ctx, 'write:statuses')
     const params = await readParams(ctx.request)
-    return Response.json(await postStatus(writerOf(ctx), user.accountId, params, ctx.request.headers.get('Idempotency-Key')))
+    return Response.json(await createStatus(writerOf(ctx), user.accountId, params, ctx.request.headers.get('Idempotency-Key')))
   },
 })
