@@ -96,8 +96,16 @@ INSERT INTO status_trends (status_id, day, score)
 SELECT c.id, c.day, s.favourites_count + s.reblogs_count FROM status_trend_candidates c JOIN statuses s ON s.id = c.id
  WHERE s.favourites_count + s.reblogs_count > 0;
 
--- Trending links: a link's use per day in public statuses, as tag_days counts tags. Written with
--- the status (backend/trends/links.ts); `url` is normalized. Rows past a week are never read.
+-- Trending links. The links of a public status, normalized (backend/trends/links.ts), written in
+-- the batch that stores the status; INSERT OR IGNORE makes a redelivered status count once.
+CREATE TABLE status_links (
+  status_id TEXT NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+  url TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  PRIMARY KEY (status_id, url)
+) WITHOUT ROWID;
+-- A link's use per day, as tag_days counts tags: reading a week of history is at most 7 rows.
 CREATE TABLE link_days (
   url TEXT NOT NULL,
   day INTEGER NOT NULL,
@@ -106,10 +114,19 @@ CREATE TABLE link_days (
   PRIMARY KEY (url, day)
 ) WITHOUT ROWID;
 CREATE INDEX link_days_rank ON link_days (day, accounts, uses);
--- Who shared a link on a day, so that `accounts` counts each account once.
+-- Who shared a link on a day, so that `accounts` counts each account once; pruned past a week.
 CREATE TABLE link_day_accounts (
   url TEXT NOT NULL,
   day INTEGER NOT NULL,
   account_id TEXT NOT NULL,
   PRIMARY KEY (url, day, account_id)
 ) WITHOUT ROWID;
+
+CREATE TRIGGER link_days_count AFTER INSERT ON status_links
+BEGIN
+  INSERT INTO link_days (url, day, uses, accounts)
+  VALUES (NEW.url, NEW.day, 1, NOT EXISTS (SELECT 1 FROM link_day_accounts WHERE url = NEW.url AND day = NEW.day AND account_id = NEW.account_id))
+  ON CONFLICT (url, day) DO UPDATE SET uses = uses + 1, accounts = accounts + excluded.accounts;
+  INSERT OR IGNORE INTO link_day_accounts (url, day, account_id) VALUES (NEW.url, NEW.day, NEW.account_id);
+  DELETE FROM link_day_accounts WHERE url = NEW.url AND day < NEW.day - 7;
+END;

@@ -323,6 +323,13 @@ export interface StatusTrendsTable {
   score: Generated<number>
 }
 
+export interface StatusLinksTable {
+  status_id: string
+  url: string
+  account_id: string
+  day: number
+}
+
 export interface LinkDaysTable {
   url: string
   day: number
@@ -670,6 +677,7 @@ export interface Database {
   notification_permissions: NotificationPermissionsTable
   notification_requests: NotificationRequestsTable
   status_trends: StatusTrendsTable
+  status_links: StatusLinksTable
   link_days: LinkDaysTable
   link_day_accounts: LinkDayAccountsTable
 }
