@@ -287,6 +287,64 @@ export interface NotificationsTable {
   status_id: string | null
   dedupe_key: string
   created_at: Generated<Timestamp>
+  /** Set when stored (migrations/0018): `ungrouped-<id>` for types that are not grouped. */
+  group_key: Generated<string>
+  /** 1 when the recipient's notification policy filtered it into a notification request. */
+  filtered: Generated<number>
+}
+
+export type PolicyAction = 'accept' | 'filter' | 'drop'
+
+export interface NotificationPoliciesTable {
+  account_id: string
+  for_not_following: Generated<PolicyAction>
+  for_not_followers: Generated<PolicyAction>
+  for_new_accounts: Generated<PolicyAction>
+  for_private_mentions: Generated<PolicyAction>
+  for_limited_accounts: Generated<PolicyAction>
+  updated_at: Generated<Timestamp>
+}
+
+export interface NotificationPermissionsTable {
+  account_id: string
+  from_account_id: string
+  created_at: Generated<Timestamp>
+}
+
+export interface NotificationRequestsTable {
+  id: string
+  account_id: string
+  from_account_id: string
+  last_status_id: string | null
+  notifications_count: Generated<number>
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+export interface StatusTrendsTable {
+  status_id: string
+  day: number
+  score: Generated<number>
+}
+
+export interface StatusLinksTable {
+  status_id: string
+  url: string
+  account_id: string
+  day: number
+}
+
+export interface LinkDaysTable {
+  url: string
+  day: number
+  uses: Generated<number>
+  accounts: Generated<number>
+}
+
+export interface LinkDayAccountsTable {
+  url: string
+  day: number
+  account_id: string
 }
 
 export interface BlocksTable {
@@ -695,4 +753,11 @@ export interface Database {
   polls: PollsTable
   poll_votes: PollVotesTable
   scheduled_statuses: ScheduledStatusesTable
+  notification_policies: NotificationPoliciesTable
+  notification_permissions: NotificationPermissionsTable
+  notification_requests: NotificationRequestsTable
+  status_trends: StatusTrendsTable
+  status_links: StatusLinksTable
+  link_days: LinkDaysTable
+  link_day_accounts: LinkDayAccountsTable
 }

@@ -1,5 +1,6 @@
 import { sql, type SqlBool } from 'kysely'
 import type { Db } from '../db/client'
+import type { NotificationType } from '../db/schema'
 import { isId } from '../ids'
 import { notFound } from '../http/errors'
 import { renderAccount } from '../mastodon/account'
@@ -23,7 +24,7 @@ const NOW = sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`
  * Left out: notifications from accounts the viewer has since blocked, or muted with their
  * notifications, or that block the viewer. Probes of the pair indexes per candidate row.
  */
-function fromVisibleAccount(viewerId: string) {
+export function fromVisibleAccount(viewerId: string) {
   return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = ${viewerId} AND b.target_account_id = n.from_account_id)
     AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = n.from_account_id AND b.target_account_id = ${viewerId})
     AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = ${viewerId} AND m.target_account_id = n.from_account_id
@@ -62,14 +63,24 @@ async function renderRows(db: Db, viewerId: string, rows: NotificationRow[], ori
   })
 }
 
-/** GET /api/v1/notifications: one range scan of notifications_account (or its type and sender variants). */
-export async function listNotifications(db: Db, viewerId: string, filter: NotificationFilter, page: PageRequest, origin: string): Promise<NotificationPage> {
+/**
+ * The viewer's listed notifications (not held back by their policy) matching the filter, for a
+ * keyset page: a range scan of notifications_listed (or the type and sender indexes).
+ */
+export function listedNotifications(db: Db, viewerId: string, filter: NotificationFilter, page: PageRequest) {
   const { where, order } = keyset('n.id', page)
-  let q = db.selectFrom('notifications as n').selectAll('n').where('n.account_id', '=', viewerId).where(where).where(fromVisibleAccount(viewerId))
-  if (filter.types.length > 0) q = q.where(sql<SqlBool>`n.type IN (SELECT value FROM json_each(${JSON.stringify(filter.types)}))`)
+  let q = db.selectFrom('notifications as n').selectAll('n').where('n.account_id', '=', viewerId).where('n.filtered', '=', 0).where(where).where(fromVisibleAccount(viewerId))
+  // One type reads notifications_account_type in id order; several are matched row by row.
+  if (filter.types.length === 1) q = q.where('n.type', '=', filter.types[0] as NotificationType)
+  else if (filter.types.length > 1) q = q.where(sql<SqlBool>`n.type IN (SELECT value FROM json_each(${JSON.stringify(filter.types)}))`)
   if (filter.excludeTypes.length > 0) q = q.where(sql<SqlBool>`n.type NOT IN (SELECT value FROM json_each(${JSON.stringify(filter.excludeTypes)}))`)
   if (filter.accountId !== null) q = q.where('n.from_account_id', '=', filter.accountId)
-  const rows = newestFirst(page, await q.orderBy('n.id', order).limit(page.limit).execute())
+  return q.orderBy('n.id', order)
+}
+
+/** GET /api/v1/notifications: one range scan of notifications_listed (or its type and sender variants). */
+export async function listNotifications(db: Db, viewerId: string, filter: NotificationFilter, page: PageRequest, origin: string): Promise<NotificationPage> {
+  const rows = newestFirst(page, await listedNotifications(db, viewerId, filter, page).limit(page.limit).execute())
   return {
     notifications: await renderRows(db, viewerId, rows, origin),
     newest: rows[0]?.id,
@@ -109,6 +120,6 @@ export async function unreadCount(db: Db, viewerId: string, limit: number): Prom
   const marker = await db.selectFrom('markers').select('last_read_id').where('account_id', '=', viewerId).where('timeline', '=', 'notifications').executeTakeFirst()
   const { rows } = await sql<{ n: number }>`
     SELECT count(*) AS n FROM (
-      SELECT 1 FROM notifications n WHERE n.account_id = ${viewerId} AND n.id > ${marker?.last_read_id ?? ''} AND ${fromVisibleAccount(viewerId)} LIMIT ${limit})`.execute(db)
+      SELECT 1 FROM notifications n WHERE n.account_id = ${viewerId} AND n.filtered = 0 AND n.id > ${marker?.last_read_id ?? ''} AND ${fromVisibleAccount(viewerId)} LIMIT ${limit})`.execute(db)
   return Number(rows[0]?.n ?? 0)
 }

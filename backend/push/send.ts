@@ -22,7 +22,7 @@ interface NotificationFacts {
 }
 
 async function loadNotification(db: Db, id: string): Promise<NotificationFacts | null> {
-  const row = await db.selectFrom('notifications').select(['id', 'account_id', 'from_account_id', 'type', 'status_id']).where('id', '=', id).executeTakeFirst()
+  const row = await db.selectFrom('notifications').select(['id', 'account_id', 'from_account_id', 'type', 'status_id']).where('id', '=', id).where('filtered', '=', 0).executeTakeFirst()
   return row ?? null
 }
 

@@ -2,6 +2,7 @@ import type { Db } from '../db/client'
 import { newId, timeOfId } from '../ids'
 import { HttpError, unprocessable } from '../http/errors'
 import { notificationsCommitted, notificationStatements } from '../notifications/create'
+import { linkStatements } from '../trends/links'
 import { fanOutStatements } from '../timelines/queries'
 import { loadStatuses, type MastodonStatus, type StatusRow } from '../mastodon/status'
 import { contentStatements, mentionNotifications, prepareContent, readDraft } from './compose'
@@ -118,6 +119,7 @@ export async function postStatus(
     ),
     ...(poll === null || pollId === null ? [] : [pollStatement(w.d1, w.db, pollId, id, accountId, poll, now)]),
     ...contentStatements(w.d1, w.db, id, content),
+    ...linkStatements(w.d1, { id, html: content.html, visibility, createdAt }),
   ]
   if (idempotencyKey !== null) {
     // An expired key may be used again; a live one makes the plain insert fail, and the batch with it.

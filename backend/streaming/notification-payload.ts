@@ -18,7 +18,8 @@ export interface NotificationPayload {
  * Null when the notification, its sender or its status is gone.
  */
 export async function renderNotificationById(db: Db, notificationId: string, origin: string): Promise<{ accountId: string; payload: NotificationPayload } | null> {
-  const n = await db.selectFrom('notifications').selectAll().where('id', '=', notificationId).executeTakeFirst()
+  // A notification the recipient's policy filtered is not announced (nor pushed: backend/push/send.ts).
+  const n = await db.selectFrom('notifications').selectAll().where('id', '=', notificationId).where('filtered', '=', 0).executeTakeFirst()
   if (n === undefined) return null
   const [from, statuses] = await Promise.all([
     db.selectFrom('accounts').selectAll().where('id', '=', n.from_account_id).executeTakeFirst(),
@@ -29,7 +30,6 @@ export async function renderNotificationById(db: Db, notificationId: string, ori
   if (n.status_id !== null && status === undefined) return null
   return {
     accountId: n.account_id,
-    // Ungrouped, as Mastodon's v1 notifications are: group_key "ungrouped-<id>".
-    payload: { id: n.id, type: n.type, created_at: n.created_at, group_key: `ungrouped-${n.id}`, account: renderAccount(from, origin), ...(status ? { status } : {}) },
+    payload: { id: n.id, type: n.type, created_at: n.created_at, group_key: n.group_key, account: renderAccount(from, origin), ...(status ? { status } : {}) },
   }
 }

@@ -6,6 +6,7 @@ import type { MediaAttachmentsTable, StatusesTable } from '../../db/schema'
 import type { Env } from '../../env'
 import { newId } from '../../ids'
 import { notificationStatements, notificationsCommitted, type NewNotification } from '../../notifications/create'
+import { linkStatements } from '../../trends/links'
 import { fanOutToHomeFeeds } from '../../timelines/queries'
 import { publishDelete, publishStatus, statusAudience } from '../../streaming/publish'
 import { database } from '../../db/client'
@@ -209,7 +210,13 @@ export async function storeRemoteNote(env: InboxEnv, db: Db, object: Json, opts:
   const notify: NewNotification[] = mentioned.filter((m) => m.domain === '').map((m) => ({ accountId: m.id, fromAccountId: authorId, type: 'mention', statusId, key: `mention:${uri}` }))
   const notifications = notificationStatements(d1, notify)
   const poll = question === null || pollId === null ? [] : [remotePollStatement(d1, pollId, statusId, authorId, question)]
-  const results = await d1.batch([insert, ...poll, ...detailStatements(d1, statusId, authorId, hashtags, mentioned.map((m) => m.id), media), ...notifications.statements])
+  const results = await d1.batch([
+    insert,
+    ...poll,
+    ...detailStatements(d1, statusId, authorId, hashtags, mentioned.map((m) => m.id), media),
+    ...linkStatements(d1, { id: statusId, html, visibility, createdAt: dateOf(object.published, now) }),
+    ...notifications.statements,
+  ])
   // changes counts the rows the insert's triggers touched too; 0 means the insert was ignored.
   if ((results[0]?.meta.changes ?? 0) === 0) {
     // Stored concurrently by another delivery of the same note.
