@@ -203,4 +203,8 @@ export async function projectPost(env: ProjectionEnv, db: Db, bridge: Bridge, st
     }
     return planned
   })
+  // Deleted while this ran: its delete may have found nothing mapped yet, so remove what was written.
+  if ((await db.selectFrom('statuses').select('id').where('id', '=', status.id).executeTakeFirst()) === undefined) {
+    await removeRecords(env, db, status.uri, bridge.accountId)
+  }
 }

@@ -126,12 +126,13 @@ export async function syncRecords(
     if (!result.ok) throw new ProjectionError(`${target.apId}: ${result.error}: ${result.message}`)
   }
   const now = new Date().toISOString()
-  const statements = parts.map((row, i) =>
+  const changed = parts.filter((row, i) => row.cid !== refs[i]?.cid || row.rootUri !== (planned[i]?.rootUri ?? null) || row.rootCid !== (planned[i]?.rootCid ?? null))
+  const statements = changed.map((row) =>
     prepared(
       env.DB,
       db
         .updateTable('atproto_records')
-        .set({ cid: refs[i]?.cid ?? null, root_uri: planned[i]?.rootUri ?? null, root_cid: planned[i]?.rootCid ?? null, updated_at: now })
+        .set({ cid: refs[row.part]?.cid ?? null, root_uri: planned[row.part]?.rootUri ?? null, root_cid: planned[row.part]?.rootCid ?? null, updated_at: now })
         .where('ap_id', '=', target.apId)
         .where('part', '=', row.part),
     ),
