@@ -348,6 +348,13 @@ describe('edits and deletes', () => {
     const updated = await record(did('bob'), POST, row?.rkey ?? '')
     expect(String(updated.value.text).startsWith('edited and now')).toBe(true)
 
+    // Shrinking again drops the second part.
+    expect((await bob.api('PUT', `/api/v1/statuses/${short.id}`, { status: 'short again' })).status).toBe(200)
+    await eventually(async () => {
+      const r = await mappedRows(short.uri)
+      return r.length === 1 && r[0]?.cid !== rows[0]?.cid
+    }, 'the second edit')
+
     expect((await bob.api('DELETE', `/api/v1/statuses/${short.id}`)).status).toBe(200)
     await eventually(async () => (await mappedRows(short.uri)).length === 0, 'the delete')
     const second = `${POST}/${rows[1]?.rkey}`
@@ -360,8 +367,9 @@ describe('edits and deletes', () => {
       { action: 'create', path },
       { action: 'update', path },
       { action: 'create', path: second },
-      { action: 'delete', path },
+      { action: 'update', path },
       { action: 'delete', path: second },
+      { action: 'delete', path },
     ])
     expect((await xrpc('com.atproto.repo.getRecord', { repo: did('bob'), collection: POST, rkey: row?.rkey ?? '' })).status).toBe(400)
   })
