@@ -118,6 +118,7 @@ export async function block(ctx: ActionContext, targetId: string): Promise<void>
   const outgoing = await followRow(ctx.db, viewer.id, target.id)
   const id = newId()
   const local = isLocal(target)
+  const incoming = local ? await followRow(ctx.db, target.id, viewer.id) : undefined
   const db = ctx.env.DB
   await db.batch([
     db.prepare('DELETE FROM follows WHERE (account_id = ?1 AND target_account_id = ?2) OR (account_id = ?2 AND target_account_id = ?1)').bind(viewer.id, target.id),
@@ -130,6 +131,8 @@ export async function block(ctx: ActionContext, targetId: string): Promise<void>
     await federate(ctx.env, { action: 'undo-follow', actorId: viewer.id, activityUri, targetAccountIds: [target.id] })
   }
   if (!local) await federate(ctx.env, { action: 'block', actorId: viewer.id, objectId: id })
+  // The blocked local account's follow is gone too: its projection (if bridged) goes with it.
+  if (incoming) await federate(ctx.env, { action: 'undo-follow', actorId: target.id, activityUri: localActivityUri(target.uri, 'follows', incoming.id), targetAccountIds: [viewer.id] })
 }
 
 export async function unblock(ctx: ActionContext, targetId: string): Promise<void> {
@@ -173,6 +176,8 @@ export async function removeFromFollowers(ctx: ActionContext, followerId: string
   await ctx.db.deleteFrom('follows').where('id', '=', row.id).execute()
   await removeAuthorFromHomeFeed(ctx.db, follower.id, viewer.id)
   if (!isLocal(follower) && row.uri !== null) await federate(ctx.env, { action: 'reject-follow', actorId: viewer.id, activityUri: row.uri, targetAccountIds: [follower.id] })
+  // A local follower's follow ended: its projection (if bridged) goes, as if it had unfollowed.
+  if (isLocal(follower)) await federate(ctx.env, { action: 'undo-follow', actorId: follower.id, activityUri: localActivityUri(follower.uri, 'follows', row.id), targetAccountIds: [viewer.id] })
 }
 
 async function pendingRequest(ctx: ActionContext, followerId: string) {

@@ -452,6 +452,16 @@ describe('boosts, favourites and follows', () => {
     await none('app.bsky.graph.follow')
   })
 
+  it('a follow ended by the followed account (removed from followers, blocked) is deleted too', async () => {
+    for (const end of ['remove_from_followers', 'block'] as const) {
+      expect((await bob.api('POST', `/api/v1/accounts/${alice.id}/follow`)).status).toBe(200)
+      await one('app.bsky.graph.follow')
+      expect((await alice.api('POST', `/api/v1/accounts/${bob.id}/${end}`)).status).toBe(200)
+      await none('app.bsky.graph.follow')
+    }
+    expect((await alice.api('POST', `/api/v1/accounts/${bob.id}/unblock`)).status).toBe(200)
+  })
+
   it('a boost of a post that is not projected is not projected either', async () => {
     const carols = await post(carol, { status: 'not bridged' })
     expect((await bob.api('POST', `/api/v1/statuses/${carols.id}/reblog`)).status).toBe(200)
