@@ -3,7 +3,7 @@ import type { RecordEntry, RepoInfo } from '../../do/repo/types'
 import { XrpcError, invalidRequest } from './xrpc'
 
 /** The one RepoObject: it holds every repository and the firehose's event log. */
-export function repoObject(env: Env): DurableObjectStub<import('../../do/repo-object').RepoObject> {
+export function repoObject(env: Pick<Env, 'REPO'>): DurableObjectStub<import('../../do/repo-object').RepoObject> {
   return env.REPO.get(env.REPO.idFromName('repos'))
 }
 

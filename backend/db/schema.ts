@@ -592,6 +592,32 @@ export interface AccountNotesTable {
   updated_at: Generated<Timestamp>
 }
 
+/** migrations/0022: what a local object became in its author's repository (one row per record). */
+export interface AtprotoRecordsTable {
+  ap_id: string
+  part: Generated<number>
+  account_id: string
+  did: string
+  collection: string
+  rkey: string
+  cid: string | null
+  status_id: string | null
+  subject_uri: string | null
+  root_uri: string | null
+  root_cid: string | null
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+}
+
+/** migrations/0022: a local media file's blob in a repository. */
+export interface AtprotoBlobsTable {
+  media_id: string
+  did: string
+  cid: string
+  mime_type: string
+  size: number
+}
+
 export interface InstanceCountersTable {
   name: 'local_accounts' | 'local_statuses' | 'known_domains'
   value: number
@@ -760,4 +786,6 @@ export interface Database {
   status_links: StatusLinksTable
   link_days: LinkDaysTable
   link_day_accounts: LinkDayAccountsTable
+  atproto_records: AtprotoRecordsTable
+  atproto_blobs: AtprotoBlobsTable
 }

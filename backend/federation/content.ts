@@ -21,7 +21,7 @@ export interface ParsedText {
   urls: string[]
 }
 
-interface Span {
+export interface Span {
   start: number
   end: number
   kind: 'url' | 'mention' | 'hashtag'
@@ -57,7 +57,8 @@ function trimUrl(raw: string): string {
   }
 }
 
-function spansOf(text: string): Span[] {
+/** Links, mentions and hashtags in plain text, with their UTF-16 ranges, in order. */
+export function spansOf(text: string): Span[] {
   const spans: Span[] = []
   for (const m of text.matchAll(URL_RE)) {
     const url = trimUrl(m[0])

@@ -10,6 +10,7 @@ import { deliver } from '../federation/outbound/deliver'
 import { recordDeadLetter } from '../federation/outbound/dead-letters'
 import { peerOf, recordPeerSuccess } from '../federation/outbound/peers'
 import { processInbox } from '../federation/inbox/dispatch'
+import { enqueueProjection, project } from '../atproto/projection/project'
 
 /** Exponential backoff for retries: 10 s, 20 s, 40 s … capped at 12 hours. */
 export function retryDelaySeconds(attempts: number): number {
@@ -22,7 +23,11 @@ async function handle(message: QueueMessage, id: string, env: Env, attempts: num
       await recordProbe(database(env.DB), message.name, id)
       return
     case 'federate':
+      await enqueueProjection(env, message)
       await fanOut(env, message)
+      return
+    case 'atproto-project':
+      await project(env, message)
       return
     case 'deliver':
       await deliver(env, message, attempts)

@@ -69,6 +69,19 @@ export interface FederateMessage {
 }
 
 /**
+ * A local action to project into the acting account's AT Protocol repository (it is bridged): the
+ * same ids as the FederateMessage it came from, read again from D1 by the consumer.
+ */
+export interface AtprotoProjectMessage {
+  type: 'atproto-project'
+  action: FederateAction
+  actorId: string
+  objectId?: string
+  activityUri?: string
+  objectUri?: string
+}
+
+/**
  * One signed POST of a built activity to one inbox, fanned out from a FederateMessage. It carries the
  * activity's public JSON and the actor's id; the consumer opens the actor's key from D1 itself.
  */
@@ -97,7 +110,7 @@ export interface InboxMessage {
   origin: string
 }
 
-export type QueueMessage = ProbeMessage | NotificationMessage | PushMessage | FederateMessage | InboxMessage | DeliverMessage
+export type QueueMessage = ProbeMessage | NotificationMessage | PushMessage | FederateMessage | InboxMessage | DeliverMessage | AtprotoProjectMessage
 
 export function isQueueMessage(value: unknown): value is QueueMessage {
   if (typeof value !== 'object' || value === null) return false
@@ -110,6 +123,7 @@ export function isQueueMessage(value: unknown): value is QueueMessage {
     case 'push':
       return typeof v.subscriptionId === 'number' && typeof v.notificationId === 'string'
     case 'federate':
+    case 'atproto-project':
       return typeof v.action === 'string' && typeof v.actorId === 'string'
     case 'deliver':
       return typeof v.actorId === 'string' && typeof v.inbox === 'string' && typeof v.activityId === 'string' && typeof v.activity === 'string'

@@ -78,7 +78,9 @@ export async function follow(ctx: ActionContext, targetId: string, options: Foll
   await ctx.env.DB.batch([insert, ...notices.statements])
   if (state === 'accepted') await mergeIntoHomeFeed(ctx.db, viewer.id, target.id)
   await notificationsCommitted(ctx.env, notices.ids)
-  if (!local) await federate(ctx.env, { action: 'follow', actorId: viewer.id, objectId: id })
+  // A local follow sends no activity, but goes through the consumer too: it projects follows of
+  // bridged accounts into the follower's AT Protocol repository.
+  await federate(ctx.env, { action: 'follow', actorId: viewer.id, objectId: id })
 }
 
 /** A request withdrawn or rejected is no longer something to act on: its notification goes (found by its dedupe key). */
@@ -96,7 +98,9 @@ export async function unfollow(ctx: ActionContext, targetId: string): Promise<vo
     withdrawnRequestNotice(ctx.env.DB, target.id, row.id),
   ])
   await removeAuthorFromHomeFeed(ctx.db, viewer.id, target.id)
-  if (!isLocal(target) && row.uri !== null) await federate(ctx.env, { action: 'undo-follow', actorId: viewer.id, activityUri: row.uri, targetAccountIds: [target.id] })
+  // Local follows have no activity id of their own: the one projection keys them by stands in.
+  const activityUri = row.uri ?? localActivityUri(viewer.uri, 'follows', row.id)
+  await federate(ctx.env, { action: 'undo-follow', actorId: viewer.id, activityUri, targetAccountIds: [target.id] })
 }
 
 /**
@@ -110,6 +114,7 @@ export async function block(ctx: ActionContext, targetId: string): Promise<void>
   const outgoing = await followRow(ctx.db, viewer.id, target.id)
   const id = newId()
   const local = isLocal(target)
+  const incoming = local ? await followRow(ctx.db, target.id, viewer.id) : undefined
   const db = ctx.env.DB
   await db.batch([
     db.prepare('DELETE FROM follows WHERE (account_id = ?1 AND target_account_id = ?2) OR (account_id = ?2 AND target_account_id = ?1)').bind(viewer.id, target.id),
@@ -117,10 +122,13 @@ export async function block(ctx: ActionContext, targetId: string): Promise<void>
     db.prepare('DELETE FROM home_feed WHERE account_id = ? AND author_id = ?').bind(target.id, viewer.id),
     db.prepare('INSERT OR IGNORE INTO blocks (id, account_id, target_account_id, uri) VALUES (?, ?, ?, ?)').bind(id, viewer.id, target.id, local ? null : localActivityUri(viewer.uri, 'blocks', id)),
   ])
-  if (!local) {
-    if (outgoing?.uri) await federate(ctx.env, { action: 'undo-follow', actorId: viewer.id, activityUri: outgoing.uri, targetAccountIds: [target.id] })
-    await federate(ctx.env, { action: 'block', actorId: viewer.id, objectId: id })
+  if (outgoing) {
+    const activityUri = outgoing.uri ?? localActivityUri(viewer.uri, 'follows', outgoing.id)
+    await federate(ctx.env, { action: 'undo-follow', actorId: viewer.id, activityUri, targetAccountIds: [target.id] })
   }
+  if (!local) await federate(ctx.env, { action: 'block', actorId: viewer.id, objectId: id })
+  // The blocked local account's follow is gone too: its projection (if bridged) goes with it.
+  if (incoming) await federate(ctx.env, { action: 'undo-follow', actorId: target.id, activityUri: localActivityUri(target.uri, 'follows', incoming.id), targetAccountIds: [viewer.id] })
 }
 
 export async function unblock(ctx: ActionContext, targetId: string): Promise<void> {
@@ -164,6 +172,8 @@ export async function removeFromFollowers(ctx: ActionContext, followerId: string
   await ctx.db.deleteFrom('follows').where('id', '=', row.id).execute()
   await removeAuthorFromHomeFeed(ctx.db, follower.id, viewer.id)
   if (!isLocal(follower) && row.uri !== null) await federate(ctx.env, { action: 'reject-follow', actorId: viewer.id, activityUri: row.uri, targetAccountIds: [follower.id] })
+  // A local follower's follow ended: its projection (if bridged) goes, as if it had unfollowed.
+  if (isLocal(follower)) await federate(ctx.env, { action: 'undo-follow', actorId: follower.id, activityUri: localActivityUri(follower.uri, 'follows', row.id), targetAccountIds: [viewer.id] })
 }
 
 async function pendingRequest(ctx: ActionContext, followerId: string) {
@@ -184,8 +194,11 @@ async function pendingRequest(ctx: ActionContext, followerId: string) {
 export async function authorizeFollowRequest(ctx: ActionContext, followerId: string): Promise<void> {
   const { follower, row } = await pendingRequest(ctx, followerId)
   await ctx.db.updateTable('follows').set({ state: 'accepted' }).where('id', '=', row.id).where('state', '=', 'pending').execute()
-  if (isLocal(follower)) await mergeIntoHomeFeed(ctx.db, follower.id, ctx.viewerId)
-  else await federate(ctx.env, { action: 'accept-follow', actorId: ctx.viewerId, objectId: row.id })
+  if (isLocal(follower)) {
+    await mergeIntoHomeFeed(ctx.db, follower.id, ctx.viewerId)
+    // Now a follow: projected for a bridged follower, as their own action.
+    await federate(ctx.env, { action: 'follow', actorId: follower.id, objectId: row.id })
+  } else await federate(ctx.env, { action: 'accept-follow', actorId: ctx.viewerId, objectId: row.id })
 }
 
 /** POST /api/v1/follow_requests/:account_id/reject */

@@ -5,7 +5,7 @@ import { unprocessable } from '../http/errors'
 import { LIMITS } from '../instance/limits'
 import { localActivityUri } from '../federation/activity-ids'
 import { notificationsCommitted, notificationStatements } from '../notifications/create'
-import type { MastodonStatus, StatusRow } from '../mastodon/status'
+import type { MastodonStatus } from '../mastodon/status'
 import { federate } from './federate'
 import { render } from './post'
 import { prepared } from './sql'
@@ -26,10 +26,6 @@ async function actorUri(db: Db, accountId: string): Promise<string> {
   return row.uri
 }
 
-/** Likes are delivered to the author only, so only remote authors' statuses federate one (as Mastodon does). */
-function federatesToAuthor(row: StatusRow): boolean {
-  return row.local === 0
-}
 
 export async function favourite(w: Writer, viewerId: string, requestedId: string): Promise<MastodonStatus> {
   const row = await visibleOriginal(w.db, viewerId, requestedId)
@@ -45,7 +41,9 @@ export async function favourite(w: Writer, viewerId: string, requestedId: string
       throw err
     }
     await notificationsCommitted(w.env, notifications.ids)
-    if (federatesToAuthor(row)) await federate(w.env, { action: 'like', actorId: viewerId, objectId: favouriteId })
+    // Delivered to remote authors only (buildOutbound); likes of local statuses still go through the
+    // consumer, which projects them into a bridged account's AT Protocol repository.
+    await federate(w.env, { action: 'like', actorId: viewerId, objectId: favouriteId })
   }
   return render(w, id, viewerId)
 }
@@ -56,15 +54,13 @@ export async function unfavourite(w: Writer, viewerId: string, requestedId: stri
   const existing = await favouriteOf(w.db, viewerId, id)
   if (existing) {
     await w.db.deleteFrom('favourites').where('id', '=', existing.id).execute()
-    if (federatesToAuthor(row)) {
-      await federate(w.env, {
-        action: 'undo-like',
-        actorId: viewerId,
-        activityUri: localActivityUri(await actorUri(w.db, viewerId), 'likes', existing.id),
-        objectUri: row.uri,
-        targetAccountIds: [row.account_id],
-      })
-    }
+    await federate(w.env, {
+      action: 'undo-like',
+      actorId: viewerId,
+      activityUri: localActivityUri(await actorUri(w.db, viewerId), 'likes', existing.id),
+      objectUri: row.uri,
+      targetAccountIds: [row.account_id],
+    })
   }
   return render(w, id, viewerId)
 }

@@ -21,7 +21,8 @@ import { fanOutToHomeFeeds, homeTimelineIds, homeTimelineRows, mergeIntoHomeFeed
 import { fetchSelfCheck, resolveForTest, signAsAccount, signatureSelfCheck } from './federation'
 import { accountSigningKey } from '../../backend/auth/keys'
 import { authorizeFollowRequest, block, follow, rejectFollowRequest, removeFromFollowers, unblock, unfollow } from '../../backend/relationships/actions'
-import type { QueueMessage } from '../../backend/queue/messages'
+import type { AtprotoProjectMessage, QueueMessage } from '../../backend/queue/messages'
+import { project } from '../../backend/atproto/projection/project'
 import { accountSigner, signedGet } from '../../backend/federation/signed-fetch'
 import { createLocalAccount } from '../../backend/accounts/create'
 import { createNotifications, type NewNotification } from '../../backend/notifications/create'
@@ -77,6 +78,12 @@ export default {
       if (request.method === 'POST' && pathname === '/atproto/prune') {
         await repoObject(env).pruneThrough(Number((await readJsonObject(request)).seq))
         return Response.json({ ok: true })
+      }
+      if (request.method === 'POST' && pathname === '/atproto/project') {
+        // Runs one projection as the consumer does, counting the D1 rows it reads and writes.
+        const d1 = new MeteredD1(env.DB)
+        await project({ ...env, DB: d1 }, (await readJsonObject(request)) as unknown as AtprotoProjectMessage)
+        return Response.json({ rowsRead: d1.usage.rowsRead, rowsWritten: d1.usage.rowsWritten, queries: d1.usage.queries })
       }
       if (request.method === 'POST' && pathname === '/atproto/upload-blob') {
         const url = new URL(request.url)
