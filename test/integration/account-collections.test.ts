@@ -262,6 +262,14 @@ describe('featured tags', () => {
     expect((await carol.api('POST', '/api/v1/tags/not%20a%20tag/feature')).status).toBe(422)
     expect((await carol.api('POST', '/api/v1/tags/neverused/unfeature')).status).toBe(404)
   })
+  it('stay at ten under concurrent requests for the last place', async () => {
+    const have = await count('SELECT count(*) AS n FROM featured_tags WHERE account_id = ?', bob.id)
+    for (let i = have; i < 9; i++) expect((await bob.api('POST', '/api/v1/featured_tags', { name: `race${i}` })).status).toBe(200)
+    const results = await Promise.all(['racea', 'raceb', 'racec', 'raced'].map((name) => bob.api('POST', '/api/v1/featured_tags', { name })))
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1)
+    expect(results.filter((r) => r.status === 422)).toHaveLength(3)
+    expect(await count('SELECT count(*) AS n FROM featured_tags WHERE account_id = ?', bob.id)).toBe(10)
+  })
 })
 
 describe('DELETE /api/v1/suggestions/:account_id', () => {
