@@ -10,6 +10,8 @@ import { deliver } from '../federation/outbound/deliver'
 import { recordDeadLetter } from '../federation/outbound/dead-letters'
 import { peerOf, recordPeerSuccess } from '../federation/outbound/peers'
 import { processInbox } from '../federation/inbox/dispatch'
+import { syncProfile } from '../atproto/identity-profile'
+import { requestCrawl } from '../atproto/identity-crawl'
 
 /** Exponential backoff for retries: 10 s, 20 s, 40 s … capped at 12 hours. */
 export function retryDelaySeconds(attempts: number): number {
@@ -23,6 +25,14 @@ async function handle(message: QueueMessage, id: string, env: Env, attempts: num
       return
     case 'federate':
       await fanOut(env, message)
+      // A profile change also reaches the account's Bluesky profile record, if it is bridged.
+      if (message.action === 'update-actor') await env.QUEUE.send({ type: 'atproto-profile', accountId: message.actorId }, { contentType: 'json' })
+      return
+    case 'atproto-profile':
+      await syncProfile(env, database(env.DB), message.accountId)
+      return
+    case 'atproto-crawl':
+      await requestCrawl(env, message.hostname)
       return
     case 'deliver':
       await deliver(env, message, attempts)

@@ -1,0 +1,190 @@
+// Opting a local account in to (and out of) the Bluesky bridge: its did:plc identity, its repository
+// in the RepoObject, and its row in atproto_accounts. The profile record and the relays' crawl are
+// queued, so the request does only what must succeed before it answers.
+import { Secp256k1Keypair } from '@atproto/crypto'
+import { isValidHandle } from '@atproto/syntax'
+import type { Db } from '../db/client'
+import type { AtprotoAccountsTable } from '../db/schema'
+import type { Env } from '../env'
+import { HttpError, notFound, unprocessable } from '../http/errors'
+import { openBytes, sealBytes } from '../crypto/seal'
+import { repoObject } from './repos'
+import { operationCid, plcDidOf, signOperation, submitOperation, unsignedOperation } from './plc'
+import { verifyHandle } from './identity-handles'
+
+export type LongPosts = 'truncate' | 'thread'
+const LONG_POSTS: readonly LongPosts[] = ['truncate', 'thread']
+
+type Row = Pick<AtprotoAccountsTable, 'account_id' | 'did' | 'handle' | 'rotation_key_sealed' | 'plc_op_cid'> & { active: number; long_posts: LongPosts }
+
+/** What the API and the settings page show of an account's Bluesky side. */
+export interface BridgeView {
+  enabled: boolean
+  did: string | null
+  handle: string | null
+  long_posts: LongPosts
+  /** The account on Bluesky's own app, once it has an identity. */
+  profile_url: string | null
+}
+
+export function bridgeView(row: Row | undefined): BridgeView {
+  if (row === undefined) return { enabled: false, did: null, handle: null, long_posts: 'truncate', profile_url: null }
+  return { enabled: row.active === 1, did: row.did, handle: row.handle, long_posts: row.long_posts, profile_url: `https://bsky.app/profile/${row.handle}` }
+}
+
+export async function bridgeRow(db: Db, accountId: string): Promise<Row | undefined> {
+  return db
+    .selectFrom('atproto_accounts')
+    .select(['account_id', 'did', 'handle', 'active', 'long_posts', 'rotation_key_sealed', 'plc_op_cid'])
+    .where('account_id', '=', accountId)
+    .executeTakeFirst() as Promise<Row | undefined>
+}
+
+export async function readBridge(db: Db, accountId: string): Promise<BridgeView> {
+  return bridgeView(await bridgeRow(db, accountId))
+}
+
+/** The settings a request may change; anything else it sends is refused, not ignored. */
+export interface BridgeSettings {
+  longPosts?: LongPosts
+  handle?: string
+}
+
+export function parseSettings(params: Record<string, unknown>): BridgeSettings {
+  const out: BridgeSettings = {}
+  for (const key of Object.keys(params)) {
+    if (key !== 'long_posts' && key !== 'handle' && key !== 'csrf') throw unprocessable(`Unknown setting: ${key}`)
+  }
+  if (params.long_posts !== undefined) {
+    if (typeof params.long_posts !== 'string' || !LONG_POSTS.includes(params.long_posts as LongPosts)) {
+      throw unprocessable('long_posts must be truncate or thread')
+    }
+    out.longPosts = params.long_posts as LongPosts
+  }
+  if (params.handle !== undefined) {
+    if (typeof params.handle !== 'string' || !isValidHandle(params.handle.trim())) throw unprocessable('handle must be a domain name, like alice.example.com')
+    out.handle = params.handle.trim().toLowerCase()
+  }
+  return out
+}
+
+/** `username.<instance host>`: usernames may hold `_`, which a host name label may not. */
+export function defaultHandle(username: string, host: string): string {
+  const handle = `${username.toLowerCase().replace(/_/g, '-')}.${host.toLowerCase()}`
+  if (!isValidHandle(handle)) throw unprocessable(`This server's host name cannot carry Bluesky handles (${handle} is not a valid handle)`)
+  return handle
+}
+
+const rotationContext = (did: string): string => `${did}#plc-rotation`
+
+/**
+ * Turns the bridge on. The first time: makes the rotation and signing keys, signs the genesis
+ * operation, registers it with the PLC directory, creates the repository (#identity, #account) and
+ * records the row. Again after opting out: reactivates the same DID. Either way the profile record
+ * (the first #commit) and the relays' crawl follow from the queue.
+ */
+export async function optIn(env: Env, db: Db, accountId: string, origin: string, settings: BridgeSettings): Promise<BridgeView> {
+  if (settings.handle !== undefined) throw unprocessable('Set a custom handle after opting in (PATCH)')
+  const existing = await bridgeRow(db, accountId)
+  if (existing?.active === 1) throw new HttpError(409, 'This account is already bridged to Bluesky')
+  const host = new URL(origin).hostname
+  if (existing !== undefined) {
+    const result = await repoObject(env).setActive(existing.did, true)
+    if (!result.ok) throw new HttpError(409, `The Bluesky repository could not be reactivated: ${result.message}`)
+    await db
+      .updateTable('atproto_accounts')
+      .set({ active: 1, ...(settings.longPosts ? { long_posts: settings.longPosts } : {}), updated_at: new Date().toISOString() })
+      .where('account_id', '=', accountId)
+      .execute()
+  } else {
+    const account = await db.selectFrom('accounts').select('username').where('id', '=', accountId).where('domain', '=', '').executeTakeFirst()
+    if (account === undefined) throw notFound('No such local account')
+    const handle = defaultHandle(account.username, host)
+    const taken = await db.selectFrom('atproto_accounts').select('account_id').where('handle', '=', handle).executeTakeFirst()
+    if (taken !== undefined) throw new HttpError(409, `The handle ${handle} is already taken`)
+
+    // The DID is the hash of the signed genesis operation, which names the signing key: the keys
+    // come first, and are sealed (bound to the DID) once the DID is known.
+    const rotation = await Secp256k1Keypair.create({ exportable: true })
+    const signing = await Secp256k1Keypair.create({ exportable: true })
+    const genesis = await signOperation(unsignedOperation({ rotationKey: rotation.did(), signingKey: signing.did(), handle, endpoint: origin }, null), rotation)
+    const did = await plcDidOf(genesis)
+    const signingPrivate = new Uint8Array(await signing.export())
+    const sealedSigning = await sealBytes(env, signingPrivate, did)
+    const sealedRotation = await sealBytes(env, new Uint8Array(await rotation.export()), rotationContext(did))
+
+    await submitOperation(env, did, genesis)
+    const created = await repoObject(env).createRepo(did, handle, { privateKey: signingPrivate, sealed: sealedSigning })
+    if (!created.ok) throw new HttpError(409, `The Bluesky repository could not be created: ${created.message}`)
+    await db
+      .insertInto('atproto_accounts')
+      .values({
+        account_id: accountId,
+        did,
+        handle,
+        active: 1,
+        long_posts: settings.longPosts ?? 'truncate',
+        rotation_key_sealed: sealedRotation,
+        plc_op_cid: await operationCid(genesis),
+      })
+      .execute()
+  }
+  await env.QUEUE.sendBatch([
+    { body: { type: 'atproto-profile', accountId }, contentType: 'json' },
+    { body: { type: 'atproto-crawl', hostname: host }, contentType: 'json' },
+  ])
+  return readBridge(db, accountId)
+}
+
+/** Turns the bridge off: #account active:false, and the repository refuses writes from then on. */
+export async function optOut(env: Env, db: Db, accountId: string): Promise<BridgeView> {
+  const row = await bridgeRow(db, accountId)
+  if (row === undefined) throw notFound('This account is not bridged to Bluesky')
+  if (row.active === 1) {
+    const result = await repoObject(env).setActive(row.did, false)
+    if (!result.ok && result.error !== 'RepoNotFound') throw new HttpError(409, `The Bluesky repository could not be deactivated: ${result.message}`)
+    await db.updateTable('atproto_accounts').set({ active: 0, updated_at: new Date().toISOString() }).where('account_id', '=', accountId).execute()
+  }
+  return readBridge(db, accountId)
+}
+
+/**
+ * Changes settings of a bridged account. A new handle must first be verified (DNS TXT or the
+ * https well-known), then goes to the PLC directory as a signed update, then to the repository
+ * (#identity) and the row.
+ */
+export async function updateBridge(env: Env, db: Db, accountId: string, origin: string, settings: BridgeSettings): Promise<BridgeView> {
+  const row = await bridgeRow(db, accountId)
+  if (row === undefined) throw notFound('This account is not bridged to Bluesky: opt in first')
+  if (settings.longPosts === undefined && settings.handle === undefined) throw unprocessable('Nothing to change: send long_posts or handle')
+  if (settings.handle !== undefined && settings.handle !== row.handle) {
+    if (row.active !== 1) throw new HttpError(409, 'Opt in again before changing the handle')
+    await changeHandle(env, db, row, settings.handle, origin)
+  }
+  if (settings.longPosts !== undefined && settings.longPosts !== row.long_posts) {
+    await db.updateTable('atproto_accounts').set({ long_posts: settings.longPosts, updated_at: new Date().toISOString() }).where('account_id', '=', accountId).execute()
+  }
+  return readBridge(db, accountId)
+}
+
+async function changeHandle(env: Env, db: Db, row: Row, handle: string, origin: string): Promise<void> {
+  const taken = await db.selectFrom('atproto_accounts').select('account_id').where('handle', '=', handle).executeTakeFirst()
+  if (taken !== undefined) throw new HttpError(409, `The handle ${handle} is already taken`)
+  const ownDomain = handle.endsWith(`.${new URL(origin).hostname.toLowerCase()}`)
+  if (ownDomain) throw unprocessable(`Handles under this server's own domain are given out by it: yours is ${row.handle}`)
+  if (!(await verifyHandle(env, handle, row.did))) {
+    throw unprocessable(`Could not verify ${handle}: set a DNS TXT record _atproto.${handle} to "did=${row.did}", or serve ${row.did} at https://${handle}/.well-known/atproto-did`)
+  }
+  const info = await repoObject(env).info(row.did)
+  if (info === null || row.rotation_key_sealed === null || row.plc_op_cid === null) throw new HttpError(409, 'This identity was not created here, so its handle cannot be changed here')
+  const rotation = await Secp256k1Keypair.import(await openBytes(env, row.rotation_key_sealed, rotationContext(row.did)))
+  const op = await signOperation(unsignedOperation({ rotationKey: rotation.did(), signingKey: info.signingKey, handle, endpoint: origin }, row.plc_op_cid), rotation)
+  await submitOperation(env, row.did, op)
+  const updated = await repoObject(env).updateHandle(row.did, handle)
+  if (!updated.ok) throw new HttpError(409, `The handle could not be changed: ${updated.message}`)
+  await db
+    .updateTable('atproto_accounts')
+    .set({ handle, plc_op_cid: await operationCid(op), updated_at: new Date().toISOString() })
+    .where('account_id', '=', row.account_id)
+    .execute()
+}
