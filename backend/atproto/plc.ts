@@ -55,7 +55,7 @@ export async function signOperation(op: UnsignedPlcOperation, rotationKey: Secp2
 
 /** did:plc: + the first 24 characters of base32(sha256(DAG-CBOR of the signed genesis operation)). */
 export async function plcDidOf(genesis: SignedPlcOperation): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', cborEncode(genesis as unknown as LexMap)))
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(cborEncode(genesis as unknown as LexMap))))
   return `did:plc:${base32(digest).slice(0, 24)}`
 }
 

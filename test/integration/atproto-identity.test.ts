@@ -12,7 +12,7 @@ import { verifyProofs } from '@atproto/repo'
 import { jsonToLex } from '@atproto/lexicon'
 import { AppBskyActorProfile } from '@atproto/api'
 import { startStack, eventually, type Stack } from '../helpers/stack'
-import { registeredUserToken, userTokenWithAccount } from '../helpers/auth'
+import { registeredUserToken, signIn, userTokenWithAccount } from '../helpers/auth'
 import { png } from '../helpers/images'
 
 const HOST = 'herd.example'
@@ -72,6 +72,7 @@ beforeAll(async () => {
   bob = await registeredUserToken(stack, 'bob_the_ram')
 })
 afterAll(async () => {
+  state.sub?.ws.close()
   await stack?.dispose()
   peer?.close()
 })
@@ -262,6 +263,12 @@ test('handles resolve per host name, and the instance has a did:web document', a
   expect(upper.text).toBe(did)
   expect((await at(`nobody.${HOST}`, '/.well-known/atproto-did')).status).toBe(404)
   expect((await at(HOST, '/.well-known/atproto-did')).status).toBe(404)
+  // Deployed, handle host names reach the consumer Worker's route (tf/atproto.tf): it answers the same.
+  const consumer = await stack.mf.getWorker('herd-consumer')
+  const viaRoute = (await consumer.fetch(`https://alice.${HOST}/.well-known/atproto-did`)) as unknown as Response
+  expect(viaRoute.status).toBe(200)
+  expect(await viaRoute.text()).toBe(did)
+  expect(((await consumer.fetch(`https://alice.${HOST}/other`)) as unknown as Response).status).toBe(404)
   const resolved = (await (await xrpc('com.atproto.identity.resolveHandle', { handle: `alice.${HOST}` })).json()) as { did: string }
   expect(resolved.did).toBe(did)
   const web = await at(HOST, '/.well-known/did.json')
@@ -385,5 +392,77 @@ test('a username with an underscore gets a valid handle; the account settings re
   expect(read.status).toBe(200)
   // Token check plus one row of atproto_accounts.
   expect(Number(read.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(6)
-  state.sub?.ws.close()
+})
+
+describe('the account settings page (server-rendered)', () => {
+  let cookies: Map<string, string>
+  const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  async function page(path: string, form?: Record<string, string>): Promise<{ status: number; html: string; location: string }> {
+    const headers: Record<string, string> = { Cookie: cookie() }
+    if (form) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded'
+      headers.Origin = ORIGIN
+    }
+    const res = (await stack.mf.dispatchFetch(`${ORIGIN}${path}`, {
+      method: form ? 'POST' : 'GET',
+      headers,
+      body: form ? new URLSearchParams({ csrf: cookies.get('herd_csrf') ?? '', ...form }).toString() : undefined,
+      redirect: 'manual',
+    })) as unknown as Response
+    for (const c of res.headers.getSetCookie()) {
+      const [pair = ''] = c.split(';')
+      const eq = pair.indexOf('=')
+      cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim())
+    }
+    return { status: res.status, html: await res.text(), location: res.headers.get('location') ?? '' }
+  }
+  // Qwik marks dynamic text with comments; the text a reader sees is what is left without them.
+  const text = (html: string, testid: string): string | null => new RegExp(`data-testid="${testid}"[^>]*>([^<]*)<`).exec(html.replace(/<!--.*?-->/g, ''))?.[1] ?? null
+
+  beforeAll(async () => {
+    await registeredUserToken(stack, 'carol')
+    cookies = new Map((await signIn(stack, 'carol@example.com', 'correct horse battery')).browser.cookies)
+  })
+
+  it('sends a signed-out visitor to the login', async () => {
+    const res = (await stack.mf.dispatchFetch(`${ORIGIN}/settings/bluesky`, { redirect: 'manual' })) as unknown as Response
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/auth/login?return_to=%2Fsettings%2Fbluesky')
+  })
+
+  it('shows the bridge off, turns it on from the form, then shows the handle, the DID and the Bluesky profile link', async () => {
+    const before = await page('/settings/bluesky')
+    expect(before.status).toBe(200)
+    expect(text(before.html, 'bluesky-state')).toBe('off')
+    expect(before.html).toContain('action="/settings/actions/on"')
+
+    // A post without the page's CSRF token is refused and changes nothing.
+    const forged = await page('/settings/actions/on', { csrf: 'forged', long_posts: 'thread' })
+    expect(forged.status).toBe(403)
+
+    const on = await page('/settings/actions/on', { long_posts: 'thread' })
+    expect(on.status).toBe(303)
+    expect(on.location).toBe('/settings/bluesky?saved=1')
+    const row = await stack.db.prepare("SELECT a.did, a.long_posts FROM atproto_accounts a JOIN accounts c ON c.id = a.account_id WHERE c.username = 'carol'").first<{ did: string; long_posts: string }>()
+    expect(row?.long_posts).toBe('thread')
+
+    const after = await page('/settings/bluesky?saved=1')
+    expect(text(after.html, 'bluesky-state')).toBe('on')
+    expect(text(after.html, 'bluesky-handle')).toBe(`@carol.${HOST}`)
+    expect(text(after.html, 'bluesky-did')).toBe(row?.did)
+    expect(after.html).toContain(`href="https://bsky.app/profile/carol.${HOST}"`)
+    expect(after.html).toMatch(/<input[^>]*value="thread"[^>]*checked/)
+
+    // Turning it on again is refused with a message on the page.
+    const twice = await page('/settings/actions/on', {})
+    expect(twice.status).toBe(303)
+    expect(decodeURIComponent(twice.location.replace(/\+/g, ' '))).toMatch(/error=This account is already bridged/)
+    expect(text((await page(twice.location)).html, 'form-error')).toMatch(/already bridged/)
+
+    const off = await page('/settings/actions/off', {})
+    expect(off.location).toBe('/settings/bluesky?saved=1')
+    const offPage = await page('/settings/bluesky')
+    expect(text(offPage.html, 'bluesky-state')).toBe('off')
+    expect(text(offPage.html, 'bluesky-did')).toBe(row?.did)
+  })
 })
