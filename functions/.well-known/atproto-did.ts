@@ -1,12 +1,8 @@
-import { route } from '../../backend/http/route'
-import { didForHandle } from '../../backend/atproto/identity-handles'
+import type { Env } from '../../backend/env'
+import type { RequestData } from '../../backend/http/context'
+import { handleHostRequest } from '../../backend/atproto/identity-host'
 
-// The https method of handle resolution: on the host name that is the handle (alice.<instance
-// domain>), the DID as text. The wildcard route that brings those host names here is in tf/.
-export const onRequest = route({
-  GET: async ({ request, data }) => {
-    const did = await didForHandle(data.db, new URL(request.url).hostname)
-    if (did === null) return new Response('No bridged account has this handle\n', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
-    return new Response(did, { headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'public, max-age=300' } })
-  },
-})
+// The https method of handle resolution, on the host name that is the handle (alice.<instance
+// domain>). Deployed, those host names reach the consumer Worker's route instead (tf/atproto.tf);
+// this answers the same for host names Pages serves, and for local development.
+export const onRequest: PagesFunction<Env, string, RequestData> = ({ request, data }) => handleHostRequest(request, { DB: data.d1 })
