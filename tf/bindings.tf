@@ -85,6 +85,7 @@ output "bindings" {
     scripts         = local.bindings
     queue_consumers = local.queue_consumers
     vars            = local.deploy_vars
+    worker_routes   = local.worker_routes
   }
 }
 
