@@ -49,62 +49,82 @@ export function defaultHandle(username: string, host: string): string {
 const rotationContext = (did: string): string => `${did}#plc-rotation`
 
 /**
- * Turns the bridge on. The first time: makes the rotation and signing keys, signs the genesis
- * operation, registers it with the PLC directory, creates the repository (#identity, #account) and
- * records the row. Again after opting out: reactivates the same DID. Either way the profile record
- * (the first #commit) and the relays' crawl follow from the queue.
+ * Turns the bridge on. The first time: makes the rotation and signing keys and signs the genesis
+ * operation; claims the row (inactive) so a second, concurrent opt-in stops there; registers the
+ * operation with the PLC directory; creates the repository (#identity, #account); marks the row
+ * active. Again after opting out: reactivates the same DID. Either way the profile record (the
+ * first #commit) and the relays' crawl follow from the queue.
  */
 export async function optIn(env: Env, db: Db, accountId: string, origin: string, settings: BridgeSettings): Promise<BridgeView> {
   if (settings.handle !== undefined) throw unprocessable('Set a custom handle after opting in (PATCH)')
-  const existing = await bridgeRow(db, accountId)
-  if (existing?.active === 1) throw new HttpError(409, 'This account is already bridged to Bluesky')
   const host = new URL(origin).hostname
+  let existing = await bridgeRow(db, accountId)
+  if (existing?.active === 1) throw new HttpError(409, 'This account is already bridged to Bluesky')
   if (existing !== undefined) {
     const result = await repoObject(env).setActive(existing.did, true)
-    if (!result.ok) throw new HttpError(409, `The Bluesky repository could not be reactivated: ${result.message}`)
-    await db
-      .updateTable('atproto_accounts')
-      .set({ active: 1, ...(settings.longPosts ? { long_posts: settings.longPosts } : {}), updated_at: new Date().toISOString() })
-      .where('account_id', '=', accountId)
-      .execute()
-  } else {
-    const account = await db.selectFrom('accounts').select('username').where('id', '=', accountId).where('domain', '=', '').executeTakeFirst()
-    if (account === undefined) throw notFound('No such local account')
-    const handle = defaultHandle(account.username, host)
-    const taken = await db.selectFrom('atproto_accounts').select('account_id').where('handle', '=', handle).executeTakeFirst()
-    if (taken !== undefined) throw new HttpError(409, `The handle ${handle} is already taken`)
-
-    // The DID is the hash of the signed genesis operation, which names the signing key: the keys
-    // come first, and are sealed (bound to the DID) once the DID is known.
-    const rotation = await Secp256k1Keypair.create({ exportable: true })
-    const signing = await Secp256k1Keypair.create({ exportable: true })
-    const genesis = await signOperation(unsignedOperation({ rotationKey: rotation.did(), signingKey: signing.did(), handle, endpoint: origin }, null), rotation)
-    const did = await plcDidOf(genesis)
-    const signingPrivate = new Uint8Array(await signing.export())
-    const sealedSigning = await sealBytes(env, signingPrivate, did)
-    const sealedRotation = await sealBytes(env, new Uint8Array(await rotation.export()), rotationContext(did))
-
-    await submitOperation(env, did, genesis)
-    const created = await repoObject(env).createRepo(did, handle, { privateKey: signingPrivate, sealed: sealedSigning })
-    if (!created.ok) throw new HttpError(409, `The Bluesky repository could not be created: ${created.message}`)
-    await db
-      .insertInto('atproto_accounts')
-      .values({
-        account_id: accountId,
-        did,
-        handle,
-        active: 1,
-        long_posts: settings.longPosts ?? 'truncate',
-        rotation_key_sealed: sealedRotation,
-        plc_op_cid: await operationCid(genesis),
-      })
-      .execute()
+    if (!result.ok && result.error !== 'RepoNotFound') throw new HttpError(409, `The Bluesky repository could not be reactivated: ${result.message}`)
+    if (result.ok) {
+      await db
+        .updateTable('atproto_accounts')
+        .set({ active: 1, ...(settings.longPosts ? { long_posts: settings.longPosts } : {}), updated_at: new Date().toISOString() })
+        .where('account_id', '=', accountId)
+        .execute()
+    } else {
+      // An earlier opt-in stopped before its repository existed: its DID never got anywhere, so
+      // start again from scratch.
+      await db.deleteFrom('atproto_accounts').where('account_id', '=', accountId).where('active', '=', 0).execute()
+      existing = undefined
+    }
   }
+  if (existing === undefined) await createIdentity(env, db, accountId, origin, settings)
   await env.QUEUE.sendBatch([
     { body: { type: 'atproto-profile', accountId }, contentType: 'json' },
     { body: { type: 'atproto-crawl', hostname: host }, contentType: 'json' },
   ])
   return readBridge(db, accountId)
+}
+
+async function createIdentity(env: Env, db: Db, accountId: string, origin: string, settings: BridgeSettings): Promise<void> {
+  const account = await db.selectFrom('accounts').select('username').where('id', '=', accountId).where('domain', '=', '').executeTakeFirst()
+  if (account === undefined) throw notFound('No such local account')
+  const handle = defaultHandle(account.username, new URL(origin).hostname)
+  const taken = await db.selectFrom('atproto_accounts').select('account_id').where('handle', '=', handle).executeTakeFirst()
+  if (taken !== undefined) throw new HttpError(409, `The handle ${handle} is already taken`)
+
+  // The DID is the hash of the signed genesis operation, which names the signing key: the keys
+  // come first, and are sealed (bound to the DID) once the DID is known.
+  const rotation = await Secp256k1Keypair.create({ exportable: true })
+  const signing = await Secp256k1Keypair.create({ exportable: true })
+  const genesis = await signOperation(unsignedOperation({ rotationKey: rotation.did(), signingKey: signing.did(), handle, endpoint: origin }, null), rotation)
+  const did = await plcDidOf(genesis)
+  const signingPrivate = new Uint8Array(await signing.export())
+  const sealedSigning = await sealBytes(env, signingPrivate, did)
+  const sealedRotation = await sealBytes(env, new Uint8Array(await rotation.export()), rotationContext(did))
+
+  try {
+    await db
+      .insertInto('atproto_accounts')
+      .values({ account_id: accountId, did, handle, active: 0, long_posts: settings.longPosts ?? 'truncate', rotation_key_sealed: sealedRotation, plc_op_cid: await operationCid(genesis) })
+      .execute()
+  } catch (err) {
+    // The primary key or the unique handle: another opt-in got there first.
+    if (await bridgeRow(db, accountId)) throw new HttpError(409, 'This account is already bridged to Bluesky')
+    if (await db.selectFrom('atproto_accounts').select('account_id').where('handle', '=', handle).executeTakeFirst()) throw new HttpError(409, `The handle ${handle} is already taken`)
+    throw err
+  }
+  const release = () => db.deleteFrom('atproto_accounts').where('account_id', '=', accountId).where('did', '=', did).where('active', '=', 0).execute()
+  try {
+    await submitOperation(env, did, genesis)
+  } catch (err) {
+    await release()
+    throw err
+  }
+  const created = await repoObject(env).createRepo(did, handle, { privateKey: signingPrivate, sealed: sealedSigning })
+  if (!created.ok) {
+    await release()
+    throw new HttpError(409, `The Bluesky repository could not be created: ${created.message}`)
+  }
+  await db.updateTable('atproto_accounts').set({ active: 1, updated_at: new Date().toISOString() }).where('account_id', '=', accountId).where('did', '=', did).execute()
 }
 
 /** Turns the bridge off: #account active:false, and the repository refuses writes from then on. */
