@@ -161,9 +161,14 @@ export async function updateBridge(env: Env, db: Db, accountId: string, origin: 
 async function changeHandle(env: Env, db: Db, row: Row, handle: string, origin: string): Promise<void> {
   const taken = await db.selectFrom('atproto_accounts').select('account_id').where('handle', '=', handle).executeTakeFirst()
   if (taken !== undefined) throw new HttpError(409, `The handle ${handle} is already taken`)
-  const ownDomain = handle.endsWith(`.${new URL(origin).hostname.toLowerCase()}`)
-  if (ownDomain) throw unprocessable(`Handles under this server's own domain are given out by it: yours is ${row.handle}`)
-  if (!(await verifyHandle(env, handle, row.did))) {
+  // Under this server's own domain only the account's own `username.<domain>` is allowed (to go
+  // back to it from a custom handle); this server answers for it, so there is nothing to verify.
+  const account = await db.selectFrom('accounts').select('username').where('id', '=', row.account_id).executeTakeFirstOrThrow()
+  const own = defaultHandle(account.username, new URL(origin).hostname)
+  if (handle !== own && handle.endsWith(`.${new URL(origin).hostname.toLowerCase()}`)) {
+    throw unprocessable(`Handles under this server's own domain are given out by it: yours is ${own}`)
+  }
+  if (handle !== own && !(await verifyHandle(env, handle, row.did))) {
     throw unprocessable(`Could not verify ${handle}: set a DNS TXT record _atproto.${handle} to "did=${row.did}", or serve ${row.did} at https://${handle}/.well-known/atproto-did`)
   }
   const info = await repoObject(env).info(row.did)

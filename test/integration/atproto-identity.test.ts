@@ -344,6 +344,11 @@ test('a custom handle is verified through DNS and sent to the PLC directory as a
   const resolved = (await (await xrpc('com.atproto.identity.resolveHandle', { handle: 'alice.pasture.example' })).json()) as { did: string }
   expect(resolved.did).toBe(did)
   expect((await at(`alice.${HOST}`, '/.well-known/atproto-did')).status).toBe(404)
+
+  // Someone else's name under this server's domain is not on offer.
+  const squat = await bridge('PATCH', alice.token, { handle: `bob-the-ram.${HOST}` })
+  expect(squat.status).toBe(422)
+  expect(squat.body.error).toMatch(/yours is alice\.herd\.example/)
 })
 
 test('opting out deactivates the account and the repository refuses writes; opting back in keeps the DID', async () => {
@@ -385,6 +390,18 @@ test('opting out deactivates the account and the repository refuses writes; opti
     return r.value.displayName === 'Alice, away'
   }, 'the profile written again after reactivation')
   await eventually(async () => crawls.length > crawlsBefore, 'a new crawl request')
+})
+
+test('going back from a custom handle to the server-given one needs no proof, and chains the next PLC operation', async () => {
+  const did = state.did as string
+  const res = await bridge('PATCH', alice.token, { handle: `alice.${HOST}` })
+  expect(res.status).toBe(200)
+  expect(res.body.handle).toBe(`alice.${HOST}`)
+  expect(plcOps).toHaveLength(3)
+  const [, second, third] = plcOps.map((o) => o.body)
+  const { cidForLex } = await import('@atproto/lex-cbor')
+  expect(third).toMatchObject({ alsoKnownAs: [`at://alice.${HOST}`], prev: (await cidForLex(second as never)).toString() })
+  expect((await at(`alice.${HOST}`, '/.well-known/atproto-did')).text).toBe(did)
 })
 
 test('a PLC directory that refuses the genesis leaves nothing behind, and a retry succeeds', async () => {
