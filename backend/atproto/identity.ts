@@ -24,7 +24,8 @@ export interface BridgeSettings {
 export function parseSettings(params: Record<string, unknown>): BridgeSettings {
   const out: BridgeSettings = {}
   for (const key of Object.keys(params)) {
-    if (key !== 'long_posts' && key !== 'handle' && key !== 'csrf') throw unprocessable(`Unknown setting: ${key}`)
+    // csrf comes with the settings page's forms, access_token with clients that send it in the body.
+    if (!['long_posts', 'handle', 'csrf', 'access_token'].includes(key)) throw unprocessable(`Unknown setting: ${key}`)
   }
   if (params.long_posts !== undefined) {
     if (typeof params.long_posts !== 'string' || !LONG_POSTS.includes(params.long_posts as LongPosts)) {
