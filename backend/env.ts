@@ -46,6 +46,12 @@ export interface Env {
   ACCESS_AUD?: string
   /** Tests only: where to fetch the Access JWKS instead of https://<team>/cdn-cgi/access/certs. */
   HERD_DEV_ACCESS_JWKS_URL?: string
+  /** The did:plc directory new Bluesky identities are registered with. Default https://plc.directory. */
+  ATPROTO_PLC_URL?: string
+  /** Comma-separated relay origins asked to crawl this host when an account opts in. Default https://bsky.network. */
+  ATPROTO_RELAYS?: string
+  /** DNS-over-HTTPS (JSON API) resolver for verifying custom handles' _atproto TXT records. Default https://cloudflare-dns.com/dns-query. */
+  ATPROTO_DNS_RESOLVER?: string
   /** Web Push VAPID private key, P-256, PKCS#8 PEM, set by the deploy (tf/secrets.tf); the public key is derived from it. */
   VAPID_PRIVATE_KEY?: string
 }

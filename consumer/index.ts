@@ -2,6 +2,7 @@ import type { Env } from '../backend/env'
 import { handleBatch } from '../backend/queue/consumer'
 import { runCron } from '../backend/queue/cron'
 import type { QueueMessage } from '../backend/queue/messages'
+import { handleHostRequest } from '../backend/atproto/identity-host'
 
 export default {
   queue: (batch, env) => handleBatch(batch, env),
@@ -9,4 +10,6 @@ export default {
   scheduled: async (_controller, env, ctx) => {
     await runCron(env, (p) => ctx.waitUntil(p))
   },
+  // Only Bluesky handle host names reach this Worker over HTTP (the route in tf/atproto.tf).
+  fetch: (request, env) => handleHostRequest(request, env),
 } satisfies ExportedHandler<Env, QueueMessage>

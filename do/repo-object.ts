@@ -133,6 +133,51 @@ export class RepoObject extends DurableObject<RepoEnv> {
     })
   }
 
+  /**
+   * Turns a repository's hosting off or back on (its owner opting out or in again) and announces it
+   * with #account. While inactive, applyWrites refuses every write, so the repository stops changing.
+   * Asking for the state it already has announces nothing, so a retried request is harmless.
+   */
+  setActive(did: string, active: boolean): Promise<RepoResult<RepoInfo>> {
+    return this.serialized(async () => {
+      const row = this.repoRow(did)
+      if (row === undefined) return fail('RepoNotFound', `Could not find repo: ${did}`)
+      if ((row.active === 1) !== active) {
+        const time = new Date()
+        const { frames } = this.ctx.storage.transactionSync(() => {
+          this.sql.exec('UPDATE repo SET active = ? WHERE did = ?', active ? 1 : 0, did)
+          return this.appendEvents(did, time, [
+            {
+              type: '#account',
+              body: (seq) => ({ seq, did, time: time.toISOString(), active, ...(active ? {} : { status: 'deactivated' }) }),
+            },
+          ])
+        })
+        this.broadcast(frames)
+      }
+      return { ok: true, value: this.info(did) as RepoInfo }
+    })
+  }
+
+  /** A verified new handle: stored and announced with #identity so relays and app views re-resolve it. */
+  updateHandle(did: string, handle: string): Promise<RepoResult<RepoInfo>> {
+    return this.serialized(async () => {
+      const row = this.repoRow(did)
+      if (row === undefined) return fail('RepoNotFound', `Could not find repo: ${did}`)
+      if (!isValidHandle(handle)) return fail('InvalidRequest', `Invalid handle: ${handle}`)
+      const lower = handle.toLowerCase()
+      if (row.handle === lower) return { ok: true, value: this.info(did) as RepoInfo }
+      if (this.sql.exec('SELECT 1 FROM repo WHERE handle = ?', lower).toArray().length > 0) return fail('InvalidRequest', `Handle already taken: ${handle}`)
+      const time = new Date()
+      const { frames } = this.ctx.storage.transactionSync(() => {
+        this.sql.exec('UPDATE repo SET handle = ? WHERE did = ?', lower, did)
+        return this.appendEvents(did, time, [{ type: '#identity', body: (seq) => ({ seq, did, time: time.toISOString(), handle: lower }) }])
+      })
+      this.broadcast(frames)
+      return { ok: true, value: this.info(did) as RepoInfo }
+    })
+  }
+
   /** The sealed signing key, for the writer to open with HERD_KEK and pass to applyWrites. */
   sealedSigningKey(did: string): string | null {
     return this.repoRow(did)?.signing_key_sealed ?? null

@@ -70,6 +70,12 @@ locals {
         HERD_LOGIN = local.access_enabled ? "access" : "builtin"
       } : k => v if local.access_enabled || var.builtin_login
     },
+    # The AT Protocol services the Bluesky bridge talks to (docs/operators.md).
+    {
+      ATPROTO_PLC_URL      = var.atproto_plc_url
+      ATPROTO_RELAYS       = var.atproto_relays
+      ATPROTO_DNS_RESOLVER = var.atproto_dns_resolver
+    },
   )
 }
 
@@ -79,6 +85,7 @@ output "bindings" {
     scripts         = local.bindings
     queue_consumers = local.queue_consumers
     vars            = local.deploy_vars
+    worker_routes   = local.worker_routes
   }
 }
 

@@ -54,3 +54,21 @@ variable "builtin_login" {
   type        = bool
   default     = false
 }
+
+variable "atproto_plc_url" {
+  description = "did:plc directory that bridged accounts' identities are registered with."
+  type        = string
+  default     = "https://plc.directory"
+}
+
+variable "atproto_relays" {
+  description = "Comma-separated AT Protocol relays asked to crawl this host when an account opts in to the Bluesky bridge."
+  type        = string
+  default     = "https://bsky.network"
+}
+
+variable "atproto_dns_resolver" {
+  description = "DNS-over-HTTPS (JSON) resolver used to verify custom Bluesky handles' _atproto TXT records."
+  type        = string
+  default     = "https://cloudflare-dns.com/dns-query"
+}

@@ -64,7 +64,7 @@ async function store(env: Pick<Env, 'MEDIA'>, accountId: string, kind: 'avatar' 
 /**
  * PATCH /api/v1/accounts/update_credentials. Everything is validated before anything is written;
  * uploads go to R2 first and the rows change in one batch. Followers' servers then get the new
- * profile as an Update of the actor.
+ * profile as an Update of the actor, and the Bluesky profile record follows when the account is bridged.
  */
 export async function updateCredentials(env: Pick<Env, 'MEDIA' | 'QUEUE'>, d1: D1Database, accountId: string, params: Record<string, unknown>, origin: string): Promise<void> {
   const displayName = text(params.display_name, 'Display name', LIMITS.accounts.maxDisplayNameLength)

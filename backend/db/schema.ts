@@ -581,6 +581,8 @@ export interface AtprotoAccountsTable {
   active: Generated<number>
   long_posts: Generated<'truncate' | 'thread'>
   rotation_key_sealed: string | null
+  /** 0021: CID of the latest PLC operation signed here, the `prev` of the next one. */
+  plc_op_cid: string | null
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
 }

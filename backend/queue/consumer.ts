@@ -11,6 +11,8 @@ import { recordDeadLetter } from '../federation/outbound/dead-letters'
 import { peerOf, recordPeerSuccess } from '../federation/outbound/peers'
 import { processInbox } from '../federation/inbox/dispatch'
 import { enqueueProjection, project } from '../atproto/projection/project'
+import { syncProfile } from '../atproto/identity-profile'
+import { requestCrawl } from '../atproto/identity-crawl'
 
 /** Exponential backoff for retries: 10 s, 20 s, 40 s … capped at 12 hours. */
 export function retryDelaySeconds(attempts: number): number {
@@ -25,6 +27,14 @@ async function handle(message: QueueMessage, id: string, env: Env, attempts: num
     case 'federate':
       await enqueueProjection(env, message)
       await fanOut(env, message)
+      // A profile change also reaches the account's Bluesky profile record, if it is bridged.
+      if (message.action === 'update-actor') await env.QUEUE.send({ type: 'atproto-profile', accountId: message.actorId }, { contentType: 'json' })
+      return
+    case 'atproto-profile':
+      await syncProfile(env, database(env.DB), message.accountId)
+      return
+    case 'atproto-crawl':
+      await requestCrawl(env, message.hostname)
       return
     case 'atproto-project':
       await project(env, message)

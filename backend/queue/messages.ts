@@ -110,7 +110,28 @@ export interface InboxMessage {
   origin: string
 }
 
-export type QueueMessage = ProbeMessage | NotificationMessage | PushMessage | FederateMessage | InboxMessage | DeliverMessage | AtprotoProjectMessage
+/** Write (or rewrite) a bridged account's app.bsky.actor.profile record from its profile as it is now. */
+export interface AtprotoProfileMessage {
+  type: 'atproto-profile'
+  accountId: string
+}
+
+/** Ask the configured relays (ATPROTO_RELAYS) to crawl this host. */
+export interface AtprotoCrawlMessage {
+  type: 'atproto-crawl'
+  hostname: string
+}
+
+export type QueueMessage =
+  | ProbeMessage
+  | NotificationMessage
+  | PushMessage
+  | FederateMessage
+  | InboxMessage
+  | DeliverMessage
+  | AtprotoProfileMessage
+  | AtprotoCrawlMessage
+  | AtprotoProjectMessage
 
 export function isQueueMessage(value: unknown): value is QueueMessage {
   if (typeof value !== 'object' || value === null) return false
@@ -129,6 +150,10 @@ export function isQueueMessage(value: unknown): value is QueueMessage {
       return typeof v.actorId === 'string' && typeof v.inbox === 'string' && typeof v.activityId === 'string' && typeof v.activity === 'string'
     case 'inbox':
       return typeof v.signer === 'string' && typeof v.origin === 'string' && (typeof v.activity === 'object' || typeof v.activityKey === 'string')
+    case 'atproto-profile':
+      return typeof v.accountId === 'string'
+    case 'atproto-crawl':
+      return typeof v.hostname === 'string'
     default:
       return false
   }

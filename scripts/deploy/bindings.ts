@@ -37,6 +37,8 @@ export interface TfBindings {
   scripts: Record<string, Record<string, TfBinding>>
   queue_consumers: Record<string, Record<string, { dead_letter_queue?: string }>>
   vars: Record<string, string>
+  /** Routes per script, set by `wrangler deploy` from the rendered config (tf/atproto.tf says why not by Terraform). */
+  worker_routes?: Record<string, Array<{ pattern: string; zone_id: string }>>
 }
 
 export interface DeclaredBinding {

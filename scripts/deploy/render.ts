@@ -47,6 +47,12 @@ export function renderConfig(root: string, configPath: string, source: Table, tf
   }
   if (Object.keys(vars).length > 0) toml.vars = vars
 
+  const routes = tf.worker_routes?.[name] ?? []
+  if (routes.length > 0) {
+    if (toml.routes !== undefined || toml.route !== undefined) throw new Error(`${configPath}: routes are set both in wrangler.toml and by Terraform`)
+    toml.routes = routes.map((r) => ({ pattern: r.pattern, zone_id: r.zone_id }))
+  }
+
   const base = join(root, dirname(configPath))
   if (toml.main !== undefined) toml.main = absolute(base, toml.main)
   if (toml.pages_build_output_dir !== undefined) toml.pages_build_output_dir = absolute(base, toml.pages_build_output_dir)

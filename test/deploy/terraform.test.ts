@@ -108,6 +108,7 @@ describe('rendering a deploy config', () => {
     scripts: {},
     queue_consumers: { 'herd-consumer': { 'herd-queue': { dead_letter_queue: 'herd-dlq' }, 'herd-dlq': {} } },
     vars: { ACCESS_AUD: 'aud-123' },
+    worker_routes: { 'herd-consumer': [{ pattern: '*.social.example/.well-known/atproto-did*', zone_id: 'zone-123' }] },
   }
   beforeAll(() => {
     // Terraform's own map, with the ids it would only know after apply filled in.
@@ -133,6 +134,10 @@ describe('rendering a deploy config', () => {
     expect(out.vars.ACCESS_AUD).toBe('aud-123')
     // The consumer's Cron Trigger (scheduled posts, ending polls) is deployed with it.
     expect((out as { triggers?: unknown }).triggers).toEqual({ crons: ['* * * * *'] })
+    // Bluesky handle host names reach the consumer through its route (tf/atproto.tf).
+    expect((out as unknown as { routes: unknown }).routes).toEqual([{ pattern: '*.social.example/.well-known/atproto-did*', zone_id: 'zone-123' }])
+    const pages = configs.find((x) => x.path === 'wrangler.toml')!
+    expect((renderConfig(ROOT, pages.path, pages.toml, fake) as { routes?: unknown }).routes).toBeUndefined()
     // The checked-in file is untouched.
     expect((c.toml.d1_databases as Array<{ database_id: string }>)[0]!.database_id).not.toBe('real-d1-id')
   })

@@ -41,6 +41,10 @@ export default component$(() => {
           Administration
         </a>
         <span aria-hidden="true"> · </span>
+        <a class="underline hover:text-stone-900 dark:hover:text-stone-100" href="/settings/bluesky">
+          Bluesky
+        </a>
+        <span aria-hidden="true"> · </span>
         Powered by{' '}
         <a class="underline hover:text-stone-900 dark:hover:text-stone-100" href="https://github.com/herd-social/herd">
           Herd
