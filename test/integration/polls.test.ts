@@ -237,6 +237,27 @@ describe('voting', () => {
   })
 })
 
+describe('editing', () => {
+  it('adds a poll in an edit, keeps votes when only the duration changes, and starts over when the options change', async () => {
+    const plain = await alice('POST', '/api/v1/statuses', { status: 'no poll yet' })
+    const added = await alice('PUT', `/api/v1/statuses/${plain.body.id}`, { status: 'now with a poll', poll: { options: ['a', 'b'], expires_in: 600 } })
+    expect(added.status).toBe(200)
+    validStatus(added.body)
+    expect(added.body.poll).toMatchObject({ options: [{ title: 'a' }, { title: 'b' }], votes_count: 0 })
+    await bob('POST', `/api/v1/polls/${added.body.poll.id}/votes`, { choices: [0] })
+    const longer = await alice('PUT', `/api/v1/statuses/${plain.body.id}`, { poll: { options: ['a', 'b'], expires_in: 7200 } })
+    expect(longer.body.poll).toMatchObject({ id: added.body.poll.id, votes_count: 1 })
+    expect(Date.parse(longer.body.poll.expires_at)).toBeGreaterThan(Date.parse(added.body.poll.expires_at))
+    const changed = await alice('PUT', `/api/v1/statuses/${plain.body.id}`, { poll: { options: ['a', 'c'], expires_in: 7200 } })
+    expect(changed.body.poll).toMatchObject({ votes_count: 0, voters_count: 0, options: [{ title: 'a', votes_count: 0 }, { title: 'c', votes_count: 0 }] })
+    expect((await bob('GET', `/api/v1/polls/${added.body.poll.id}`)).body).toMatchObject({ voted: false, own_votes: [] })
+    // Still no media with a poll, and a bad poll changes nothing.
+    expect((await alice('PUT', `/api/v1/statuses/${plain.body.id}`, { media_ids: ['8001'] })).status).toBe(422)
+    expect((await alice('PUT', `/api/v1/statuses/${plain.body.id}`, { status: 'x', poll: { options: ['solo'], expires_in: 600 } })).status).toBe(422)
+    expect((await alice('GET', `/api/v1/statuses/${plain.body.id}`)).body).toMatchObject({ content: '<p>now with a poll</p>', poll: { options: [{ title: 'a' }, { title: 'c' }] } })
+  })
+})
+
 describe('closing', () => {
   it('closes an ended poll once: voters and the author are told exactly once, and no more votes', async () => {
     const status = await postPoll(alice, { options: ['a', 'b'], hide_totals: true })
