@@ -78,3 +78,35 @@ export function pollStatement(d1: D1Database, db: Db, pollId: string, statusId: 
 export function pollParams(draft: PollDraft): { options: string[]; expires_in: number; multiple: boolean; hide_totals: boolean } {
   return { options: draft.options, expires_in: draft.expiresIn, multiple: draft.multiple, hide_totals: draft.hideTotals }
 }
+
+/**
+ * What an edit with `poll` does to a status' poll, as Mastodon's: a new poll is created; changed options or
+ * multiple choice start the votes over; either way the poll runs for expires_in from now.
+ */
+export async function pollEditStatements(
+  d1: D1Database,
+  db: Db,
+  status: { id: string; account_id: string; poll_id: string | null },
+  draft: PollDraft,
+  now: number,
+  newPollId: () => string,
+): Promise<D1PreparedStatement[]> {
+  const expiresAt = new Date(now + draft.expiresIn * 1000).toISOString()
+  const current = status.poll_id === null ? undefined : await db.selectFrom('polls').select(['id', 'options', 'multiple']).where('id', '=', status.poll_id).executeTakeFirst()
+  if (current === undefined) {
+    const pollId = newPollId()
+    return [pollStatement(d1, db, pollId, status.id, status.account_id, draft, now), d1.prepare('UPDATE statuses SET poll_id = ?1 WHERE id = ?2').bind(pollId, status.id)]
+  }
+  const same = current.options === JSON.stringify(draft.options) && current.multiple === (draft.multiple ? 1 : 0)
+  const keep = d1
+    .prepare("UPDATE polls SET hide_totals = ?1, expires_at = ?2, closed_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?3")
+    .bind(draft.hideTotals ? 1 : 0, expiresAt, current.id)
+  if (same) return [keep]
+  return [
+    d1.prepare('DELETE FROM poll_votes WHERE poll_id = ?1').bind(current.id),
+    d1
+      .prepare('UPDATE polls SET options = ?1, option_votes = ?2, votes_count = 0, voters_count = 0, multiple = ?3 WHERE id = ?4')
+      .bind(JSON.stringify(draft.options), JSON.stringify(draft.options.map(() => 0)), draft.multiple ? 1 : 0, current.id),
+    keep,
+  ]
+}

@@ -1,6 +1,6 @@
 // Scheduled statuses: a post checked now and stored with its parameters, published later by the consumer's
 // cron handler through the normal posting path (backend/statuses/post.ts), at most once.
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import { database, type Db } from '../db/client'
 import type { ScheduledStatusesTable } from '../db/schema'
 import type { Env } from '../env'
@@ -22,6 +22,20 @@ export const MIN_SCHEDULE_OFFSET_MS = 5 * 60_000
 const CLAIM_MS = 5 * 60_000
 /** Rows one cron run publishes; the rest wait a minute for the next run. */
 const PER_RUN = 25
+/** Mastodon's limits: this many scheduled statuses in all, and on any one (UTC) day. */
+export const MAX_SCHEDULED = 300
+export const MAX_SCHEDULED_PER_DAY = 25
+
+/** Refuses a schedule beyond Mastodon's limits; reads at most MAX_SCHEDULED rows of the account's index. */
+async function checkScheduleLimits(db: Db, accountId: string, scheduledAt: string, except: string | null): Promise<void> {
+  const { rows } = await sql<{ total: number; same_day: number | null }>`
+    SELECT count(*) AS total, sum(substr(scheduled_at, 1, 10) = ${scheduledAt.slice(0, 10)}) AS same_day
+      FROM scheduled_statuses WHERE account_id = ${accountId} AND id <> ${except ?? ''}
+  `.execute(db)
+  const counts = rows[0]
+  if (except === null && (counts?.total ?? 0) >= MAX_SCHEDULED) throw unprocessable(`Validation failed: You cannot schedule more than ${MAX_SCHEDULED} statuses`)
+  if ((counts?.same_day ?? 0) >= MAX_SCHEDULED_PER_DAY) throw unprocessable(`Validation failed: You cannot schedule more than ${MAX_SCHEDULED_PER_DAY} statuses on the same day`)
+}
 
 interface ScheduledParams {
   text: string
@@ -97,6 +111,7 @@ export async function scheduleStatus(w: Writer, accountId: string, params: Recor
   const scheduledAt = readScheduledAt(params.scheduled_at, now)
   const earlier = await byIdempotencyKey(w.db, accountId, idempotencyKey)
   if (earlier) return (await renderScheduled(w.db, [earlier], w.site.origin))[0] as MastodonScheduledStatus
+  await checkScheduleLimits(w.db, accountId, scheduledAt, null)
   const { draft, poll, visibility, replyTo } = await checkNewStatus(w, accountId, params)
   const id = newId(now)
   const stored: ScheduledParams = {
@@ -160,6 +175,7 @@ export async function listScheduled(db: Db, accountId: string, page: PageRequest
 export async function updateScheduled(db: Db, accountId: string, id: string, params: Record<string, unknown>, origin: string): Promise<MastodonScheduledStatus> {
   await ownScheduled(db, accountId, id)
   const scheduledAt = readScheduledAt(params.scheduled_at, Date.now())
+  await checkScheduleLimits(db, accountId, scheduledAt, id)
   const result = await db.updateTable('scheduled_statuses').set({ scheduled_at: scheduledAt }).where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst()
   // Published (or deleted) meanwhile.
   if (Number(result.numUpdatedRows) === 0) throw notFound()

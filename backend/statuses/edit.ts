@@ -4,6 +4,7 @@ import { notificationsCommitted, notificationStatements, type NewNotification } 
 import type { MastodonStatus } from '../mastodon/status'
 import { contentStatements, mentionNotifications, prepareContent, readDraft, type Draft, type MediaAttributes } from './compose'
 import { federate } from './federate'
+import { pollEditStatements, readPollDraft } from '../polls/draft'
 import { languageCode } from './params'
 import { authorOf, render } from './post'
 import { ownStatus } from './visibility'
@@ -43,7 +44,7 @@ function readMediaAttributes(params: Record<string, unknown>): MediaAttributes[]
 export async function editStatus(w: Writer, accountId: string, id: string, params: Record<string, unknown>): Promise<MastodonStatus> {
   const row = await ownStatus(w.db, accountId, id)
   if (row.reblog_of_id !== null) throw unprocessable('A reblog cannot be edited')
-  if (params.poll !== undefined && params.poll !== null) throw unprocessable('Polls are not supported on this server')
+  const poll = readPollDraft(params)
   const given = readDraft(params)
   const currentMedia =
     params.media_ids === undefined
@@ -59,6 +60,7 @@ export async function editStatus(w: Writer, accountId: string, id: string, param
   const attributes = readMediaAttributes(params)
   const author = await authorOf(w.db, accountId)
   const content = await prepareContent(w.db, draft, author, w.site, id)
+  if (content.mediaIds.length > 0 && (poll !== null || row.poll_id !== null)) throw unprocessable('Validation failed: A status cannot have both media attachments and a poll')
   const unknownAttributes = attributes.filter((a) => !content.mediaIds.includes(a.id))
   if (unknownAttributes.length > 0) throw unprocessable(`Media not found: ${unknownAttributes.map((a) => a.id).join(', ')}`)
 
@@ -82,6 +84,7 @@ export async function editStatus(w: Writer, accountId: string, id: string, param
     w.d1.prepare('UPDATE media_attachments SET status_id = NULL WHERE status_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))').bind(id, JSON.stringify(content.mediaIds)),
     ...contentStatements(w.d1, w.db, id, content, attributes),
     version(newId(), editedAt),
+    ...(poll === null ? [] : await pollEditStatements(w.d1, w.db, row, poll, Date.parse(editedAt), () => newId())),
   ]
   // Local accounts that reblogged it hear of the edit; newly mentioned local accounts of the mention.
   const rebloggers = await w.db

@@ -115,6 +115,34 @@ describe('scheduling', () => {
   })
 })
 
+describe('limits', () => {
+  it('refuses more than 25 on one day and more than 300 in all, as Mastodon does', async () => {
+    const fill = (accountId: string, n: number, day: (i: number) => string, prefix: string) =>
+      stack.db
+        .prepare(
+          `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${n - 1})
+           INSERT INTO scheduled_statuses (id, account_id, scheduled_at, params) SELECT printf('${prefix}%03d', i), ?, ${day(0)}, '{"text":"filler","visibility":"public"}' FROM n`,
+        )
+        .bind(accountId)
+        .run()
+    await fill(aliceId, 25, () => "'2098-06-01T10:00:00.000Z'", '1000')
+    const sameDay = await alice('POST', '/api/v1/statuses', { status: 'one too many', scheduled_at: '2098-06-01T12:00:00.000Z' })
+    expect(sameDay.status).toBe(422)
+    expect(sameDay.body.error).toMatch(/same day/)
+    const nextDay = await alice('POST', '/api/v1/statuses', { status: 'the day after', scheduled_at: '2098-06-02T12:00:00.000Z' })
+    expect(nextDay.status).toBe(200)
+    // Moving one onto the full day is refused too.
+    expect((await alice('PUT', `/api/v1/scheduled_statuses/${nextDay.body.id}`, { scheduled_at: '2098-06-01T13:00:00.000Z' })).status).toBe(422)
+    await stack.db.prepare("DELETE FROM scheduled_statuses WHERE params LIKE '%filler%'").run()
+
+    await fill(bobId, 300, () => "strftime('%Y-%m-%dT%H:%M:%fZ', '2097-01-01', '+' || i || ' days')", '2000')
+    const tooMany = await bob('POST', '/api/v1/statuses', { status: 'number 301', scheduled_at: inMinutes(60) })
+    expect(tooMany.status).toBe(422)
+    expect(tooMany.body.error).toMatch(/300/)
+    await stack.db.prepare("DELETE FROM scheduled_statuses WHERE params LIKE '%filler%'").run()
+  })
+})
+
 describe('the cron handler', () => {
   it('a scheduled post is published by the cron handler', async () => {
     const scheduled = await alice('POST', '/api/v1/statuses', {
