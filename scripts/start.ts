@@ -2,7 +2,7 @@
 // No Cloudflare account and no network are needed. Ctrl-C stops everything.
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { resolve } from 'node:path'
 import { buildAll } from './build.ts'
 import { ROOT } from './lib.ts'
 import { launch, migrateLocal, waitUntilReady } from './local-stack.ts'
@@ -18,7 +18,7 @@ const started = Date.now()
  * of local accounts stay readable across restarts. Never printed.
  */
 function devSecrets(): { HERD_KEK: string; VAPID_PRIVATE_KEY: string } {
-  const file = join(ROOT, persist, 'dev-secrets.json')
+  const file = resolve(ROOT, persist, 'dev-secrets.json')
   const saved = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as { HERD_KEK?: string; VAPID_PRIVATE_KEY?: string }
   const secrets = {
     HERD_KEK: saved.HERD_KEK || randomBytes(32).toString('base64'),
@@ -27,7 +27,7 @@ function devSecrets(): { HERD_KEK: string; VAPID_PRIVATE_KEY: string } {
       saved.VAPID_PRIVATE_KEY || generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   }
   if (secrets.HERD_KEK !== saved.HERD_KEK || secrets.VAPID_PRIVATE_KEY !== saved.VAPID_PRIVATE_KEY) {
-    mkdirSync(join(ROOT, persist), { recursive: true })
+    mkdirSync(resolve(ROOT, persist), { recursive: true })
     writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 })
   }
   return secrets
