@@ -74,6 +74,7 @@ export async function featureTag(db: Db, accountId: string, rawName: unknown, or
   if (existing.length >= MAX_FEATURED_TAGS) throw unprocessable(`Validation failed: You cannot feature more than ${MAX_FEATURED_TAGS} hashtags`)
   const tag = await findOrCreateTag(db, name)
   const id = newId()
+  // Only public and unlisted posts count, as the count shows on the public profile.
   // The limit is checked again in the insert itself, so two requests at once cannot pass eleven.
   // (The aggregate is a subquery: an aggregate alone always yields a row, whatever its WHERE says.)
   const result = await sql`
@@ -81,7 +82,7 @@ export async function featureTag(db: Db, accountId: string, rawName: unknown, or
     SELECT ${id}, ${accountId}, ${tag.id}, used.n, used.last
       FROM (SELECT count(st.status_id) AS n, max(s.created_at) AS last
               FROM statuses s JOIN status_tags st ON st.tag_id = ${tag.id} AND st.status_id = s.id
-             WHERE s.account_id = ${accountId}) used
+             WHERE s.account_id = ${accountId} AND s.visibility IN ('public', 'unlisted')) used
      WHERE (SELECT count(*) FROM featured_tags WHERE account_id = ${accountId}) < ${MAX_FEATURED_TAGS}`.execute(db)
   if (Number(result.numAffectedRows ?? 0) === 0) throw unprocessable('Validation failed: Tag has already been taken, or too many are featured')
   const [row] = (await featuredRows(db, accountId)).filter((r) => r.id === id)

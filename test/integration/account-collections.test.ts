@@ -206,6 +206,21 @@ describe('featured tags', () => {
     expect((await apiClient(stack)('GET', '/api/v1/accounts/999999999/featured_tags')).status).toBe(404)
   })
 
+  it('count only public and unlisted posts, and give a use back when its post is deleted', async () => {
+    await post(alice, 'open #fleece')
+    await post(alice, 'hidden #fleece', { visibility: 'private' })
+    await post(alice, 'whisper #fleece', { visibility: 'direct' })
+    const created = await alice.api('POST', '/api/v1/featured_tags', { name: 'fleece' })
+    expect(created.body).toMatchObject({ statuses_count: '1' })
+    const unlisted = await post(alice, 'quiet #fleece', { visibility: 'unlisted' })
+    await post(alice, 'followers only #fleece', { visibility: 'private' })
+    const shown = async () => (await alice.api('GET', '/api/v1/featured_tags')).body.find((t: Record<string, unknown>) => t.id === created.body.id)
+    expect(await shown()).toMatchObject({ statuses_count: '2' })
+    expect((await alice.api('DELETE', `/api/v1/statuses/${unlisted}`)).status).toBe(200)
+    expect(await shown()).toMatchObject({ statuses_count: '1' })
+    expect((await alice.api('DELETE', `/api/v1/featured_tags/${String(created.body.id)}`)).status).toBe(200)
+  })
+
   it('refuse invalid names, duplicates and more than ten, changing nothing', async () => {
     const before = await count('SELECT count(*) AS n FROM featured_tags')
     for (const body of [{}, { name: '' }, { name: 'not a tag' }, { name: '123' }, { name: 'goats' }, { name: '#Goats' }]) {
