@@ -237,10 +237,13 @@ export async function groupAccounts(db: Db, viewerId: string, groupKey: string, 
   return { accounts }
 }
 
-/** POST /api/v2/notifications/:group_key/dismiss: every notification of the group, in one statement. */
+/**
+ * POST /api/v2/notifications/:group_key/dismiss: every listed notification of the group, in one
+ * statement. Filtered ones stay with their notification request.
+ */
 export async function dismissGroup(db: Db, viewerId: string, groupKey: string): Promise<void> {
   const single = /^ungrouped-(\d+)$/.exec(groupKey)
-  let q = db.deleteFrom('notifications').where('account_id', '=', viewerId)
+  let q = db.deleteFrom('notifications').where('account_id', '=', viewerId).where('filtered', '=', 0)
   if (single) q = q.where('id', '=', single[1] ?? '')
   else if (groupKey !== '' && groupKey.length <= 200) q = q.where('group_key', '=', groupKey)
   else throw notFound()
