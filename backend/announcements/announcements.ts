@@ -145,3 +145,41 @@ export async function deleteAnnouncement(db: Db, id: string): Promise<void> {
   const result = await db.deleteFrom('announcements').where('id', '=', id).executeTakeFirst()
   if (Number(result.numDeletedRows) === 0) throw notFound()
 }
+
+/** The Announcement as the streaming `announcement` event carries it: no reader, so no `read` and no `me`. */
+export async function renderForStream(db: Db, id: string, origin: string) {
+  const row = await db.selectFrom('announcements').select(['id', 'content', 'starts_at', 'ends_at', 'all_day', 'published_at', 'updated_at']).where('id', '=', id).where('published', '=', 1).executeTakeFirst()
+  if (row === undefined) return null
+  const reactions = await db
+    .selectFrom('announcement_reactions as r')
+    .leftJoin('custom_emojis as e', (j) => j.onRef('e.shortcode', '=', 'r.name').on('e.domain', '=', ''))
+    .select(({ fn }) => ['r.name', 'e.url', 'e.static_url', fn.countAll<number>().as('count')])
+    .where('r.announcement_id', '=', id)
+    .groupBy('r.name')
+    .execute()
+  return {
+    id: row.id,
+    content: row.content,
+    starts_at: row.starts_at,
+    ends_at: row.ends_at,
+    all_day: row.all_day === 1,
+    published_at: row.published_at,
+    updated_at: row.updated_at,
+    mentions: [],
+    statuses: [],
+    tags: [],
+    emojis: [],
+    reactions: reactions.map((x) => ({
+      name: x.name,
+      count: Number(x.count),
+      me: false,
+      ...(x.url ? { url: absolute(x.url, origin), static_url: absolute(x.static_url ?? x.url, origin) } : {}),
+    })),
+  }
+}
+
+/** A reaction's count now, for the `announcement.reaction` event (Mastodon sends it after adding and removing). */
+export async function reactionCount(db: Db, id: string, name: string): Promise<{ name: string; count: number; announcement_id: string }> {
+  const row = await db.selectFrom('announcement_reactions').select(({ fn }) => fn.countAll<number>().as('n')).where('announcement_id', '=', id).where('name', '=', name).executeTakeFirst()
+  return { name, count: Number(row?.n ?? 0), announcement_id: id }
+}

@@ -96,7 +96,7 @@ export function notificationStatements(d1: D1Database, items: readonly NewNotifi
                           ORDER BY group_key DESC LIMIT 1)) g
           WHERE x.action < 2`,
       )
-            // D1 binds JS numbers as REAL: the hour goes as text and is cast, or the key would read "…-493056.0".
+      // D1 binds JS numbers as REAL: the hour goes as text and is cast, or the key would read "…-493056.0".
       .bind(id, n.fromAccountId, n.type, statusId, n.key, n.accountId, key.prefix, key.fixed, String(key.hour))
     // Only when the insert above stored it filtered: an ignored duplicate counts nothing twice.
     const request = d1

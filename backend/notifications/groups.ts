@@ -237,10 +237,13 @@ export async function groupAccounts(db: Db, viewerId: string, groupKey: string, 
   return { accounts }
 }
 
-/** POST /api/v2/notifications/:group_key/dismiss: every notification of the group, in one statement. */
+/**
+ * POST /api/v2/notifications/:group_key/dismiss: every listed notification of the group, in one
+ * statement. Filtered ones stay with their notification request.
+ */
 export async function dismissGroup(db: Db, viewerId: string, groupKey: string): Promise<void> {
   const single = /^ungrouped-(\d+)$/.exec(groupKey)
-  let q = db.deleteFrom('notifications').where('account_id', '=', viewerId)
+  let q = db.deleteFrom('notifications').where('account_id', '=', viewerId).where('filtered', '=', 0)
   if (single) q = q.where('id', '=', single[1] ?? '')
   else if (groupKey !== '' && groupKey.length <= 200) q = q.where('group_key', '=', groupKey)
   else throw notFound()
@@ -249,17 +252,16 @@ export async function dismissGroup(db: Db, viewerId: string, groupKey: string): 
 }
 
 /**
- * GET /api/v2/notifications/unread_count: groups with a notification newer than the read marker.
- * At most UNREAD_SCAN rows are read, and the count is capped at `limit`.
+ * GET /api/v2/notifications/unread_count: the groups among the newest `limit` notifications above
+ * the read marker, so the cost is `limit` rows however many are unread.
  */
 export async function unreadGroupCount(db: Db, viewerId: string, filter: GroupedFilter, limit: number): Promise<number> {
   const marker = await db.selectFrom('markers').select('last_read_id').where('account_id', '=', viewerId).where('timeline', '=', 'notifications').executeTakeFirst()
   const lastRead = marker?.last_read_id ?? null
-  const page: PageRequest = { maxId: null, sinceId: lastRead !== null && isId(lastRead) ? lastRead : null, minId: null, limit: UNREAD_SCAN }
-  const rows = await listedNotifications(db, viewerId, filter, page).limit(UNREAD_SCAN).execute()
-  return Math.min(new Set(rows.map((r) => shownKey(r, filter.groupedTypes))).size, limit)
+  const page: PageRequest = { maxId: null, sinceId: lastRead !== null && isId(lastRead) ? lastRead : null, minId: null, limit }
+  const rows = await listedNotifications(db, viewerId, filter, page).limit(limit).execute()
+  return new Set(rows.map((r) => shownKey(r, filter.groupedTypes))).size
 }
-const UNREAD_SCAN = 1000
 
 /** A list parameter given as `name[]` or `name`. Unknown types match nothing, as in v1. */
 export function typeList(params: URLSearchParams, name: string): string[] {

@@ -16,6 +16,8 @@ export interface NotificationFilter {
   excludeTypes: string[]
   /** Only notifications from this account. */
   accountId: string | null
+  /** Also those the recipient's policy filtered (Mastodon's `include_filtered`). */
+  includeFiltered?: boolean
 }
 
 const NOW = sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`
@@ -69,7 +71,8 @@ async function renderRows(db: Db, viewerId: string, rows: NotificationRow[], ori
  */
 export function listedNotifications(db: Db, viewerId: string, filter: NotificationFilter, page: PageRequest) {
   const { where, order } = keyset('n.id', page)
-  let q = db.selectFrom('notifications as n').selectAll('n').where('n.account_id', '=', viewerId).where('n.filtered', '=', 0).where(where).where(fromVisibleAccount(viewerId))
+  let q = db.selectFrom('notifications as n').selectAll('n').where('n.account_id', '=', viewerId).where(where).where(fromVisibleAccount(viewerId))
+  if (filter.includeFiltered !== true) q = q.where('n.filtered', '=', 0)
   // One type reads notifications_account_type in id order; several are matched row by row.
   if (filter.types.length === 1) q = q.where('n.type', '=', filter.types[0] as NotificationType)
   else if (filter.types.length > 1) q = q.where(sql<SqlBool>`n.type IN (SELECT value FROM json_each(${JSON.stringify(filter.types)}))`)

@@ -9,6 +9,7 @@ import { conversationsEndingWith } from '../conversations/read'
 import { audienceOfRow, type StatusAudience } from './audience'
 import { renderNotificationById } from './notification-payload'
 import { accountShard, deliver } from './shards'
+import { EVERY_USER_CHANNEL } from './streams'
 
 export type { StatusAudience } from './audience'
 export { statusAudience } from './audience'
@@ -97,4 +98,18 @@ export async function closeTokenStreams(env: StreamingEnv, db: Db, tokenId: stri
 /** The account's keyword filters changed: `filters_changed` on its `user` stream (no payload, as Mastodon sends it). */
 export async function publishFiltersChanged(env: StreamingEnv, accountId: string): Promise<number> {
   return deliver(env, { event: 'filters_changed', channels: [], user: [accountId], notification: [], direct: [], exclude: [] })
+}
+
+/**
+ * Announcements, as Mastodon's streaming server sends them, on the `user` stream of every local
+ * account: `announcement` (the Announcement, without per-reader fields) when one is published,
+ * `announcement.reaction` ({name, count, announcement_id}) when a reaction's count changes, and
+ * `announcement.delete` (the bare id) when one is deleted.
+ */
+export async function publishAnnouncementEvent(
+  env: StreamingEnv,
+  event: 'announcement' | 'announcement.reaction' | 'announcement.delete',
+  payload: string,
+): Promise<number> {
+  return deliver(env, { event, payload, channels: [EVERY_USER_CHANNEL], user: [], notification: [], direct: [], exclude: [] })
 }

@@ -147,7 +147,7 @@ export function truthy(value: string | null): boolean {
  * Public channels reach every socket subscribed to them; account streams only the listed accounts.
  */
 export interface Delivery {
-  event: 'update' | 'status.update' | 'delete' | 'notification' | 'conversation' | 'filters_changed' | 'announcement'
+  event: 'update' | 'status.update' | 'delete' | 'notification' | 'conversation' | 'filters_changed' | 'announcement' | 'announcement.reaction' | 'announcement.delete'
   /** The payload as Mastodon sends it: a JSON string (a bare id for `delete`); absent for filters_changed. */
   payload?: string
   /** Payloads that differ per recipient (a conversation lists the other participants). */
@@ -182,12 +182,18 @@ export function listChannel(listId: string, ownerId: string): string {
   return `list:${listId}:${ownerId}`
 }
 
+/**
+ * A channel that reaches the `user` stream of every account (all of them local: only local accounts
+ * sign in), for instance-wide events such as announcements. Being a channel, it goes to every shard.
+ */
+export const EVERY_USER_CHANNEL = 'user:*'
+
 /** Whether a socket's subscription gets the delivery, for the socket's account and scopes. */
 export function reaches(a: Audience, sub: Subscription, accountId: string, scopes: StreamScopes): boolean {
   if (a.exclude.has(accountId)) return false
   switch (sub.stream) {
     case 'user':
-      return a.user.has(accountId) || (scopes.notifications && a.notification.has(accountId))
+      return a.user.has(accountId) || a.channels.has(EVERY_USER_CHANNEL) || (scopes.notifications && a.notification.has(accountId))
     case 'user:notification':
       return a.notification.has(accountId)
     case 'direct':

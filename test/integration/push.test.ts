@@ -290,4 +290,24 @@ describe('sending', () => {
     expect(row?.access_token_sealed).not.toContain(alice.token)
     expect(row?.access_token_sealed.length).toBeGreaterThan(alice.token.length)
   })
+
+  it('does not push what the recipient’s notification policy filtered', async () => {
+    const erin = await registeredUserToken(stack, 'erin', 'read write push')
+    await subscribe(erin.token, '/erin', { alerts: { follow: true }, policy: 'all' })
+    const patched = await stack.fetch('/api/v2/notifications/policy', {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${erin.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ for_not_following: 'filter' }),
+    })
+    expect(patched.status).toBe(200)
+    await stack.db.prepare("INSERT INTO follows (id, account_id, target_account_id) VALUES ('990001', ?, ?)").bind(erin.accountId, bob.accountId).run()
+    // Carol is not followed: filtered into a request. Bob is: pushed.
+    await notify([{ accountId: erin.accountId, fromAccountId: carol.accountId, type: 'follow', key: 'follow:erin-carol' }])
+    await notify([{ accountId: erin.accountId, fromAccountId: bob.accountId, type: 'follow', key: 'follow:erin-bob' }])
+    expect(await stack.db.prepare('SELECT filtered FROM notifications WHERE dedupe_key = ?').bind('follow:erin-carol').first('filtered')).toBe(1)
+    await eventually(async () => to('/erin').length === 1, 'the push for bob’s follow')
+    // Messages are handled in order, so carol's (first) would have arrived by now.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(to('/erin')).toHaveLength(1)
+  })
 })

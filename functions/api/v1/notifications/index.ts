@@ -3,6 +3,7 @@ import { requireUser } from '../../../../backend/auth/authenticate'
 import { listNotifications } from '../../../../backend/notifications/read'
 import { linkHeader, parsePage } from '../../../../backend/timelines/page'
 import { isId } from '../../../../backend/ids'
+import { flag } from '../../../../backend/http/paged'
 
 export const onRequest = route({
   GET: async (ctx) => {
@@ -15,6 +16,7 @@ export const onRequest = route({
       excludeTypes: q.getAll('exclude_types[]').concat(q.getAll('exclude_types')),
       // An id that cannot exist matches nothing, as an unknown account does.
       accountId: account === null || account === '' ? null : isId(account) ? account : '0',
+      includeFiltered: flag(q, 'include_filtered'),
     }
     // Mastodon's notifications: 40 by default, at most 80.
     const page = await listNotifications(ctx.data.db, user.accountId, filter, parsePage(q, { limit: 40, max: 80 }), url.origin)

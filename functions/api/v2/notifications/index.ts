@@ -4,6 +4,7 @@ import { badRequest } from '../../../../backend/http/errors'
 import { DEFAULT_GROUPED_TYPES, groupedJson, listGroups, typeList } from '../../../../backend/notifications/groups'
 import { linkHeader, parsePage } from '../../../../backend/timelines/page'
 import { isId } from '../../../../backend/ids'
+import { flag } from '../../../../backend/http/paged'
 
 export const onRequest = route({
   GET: async (ctx) => {
@@ -19,6 +20,7 @@ export const onRequest = route({
       excludeTypes: typeList(q, 'exclude_types'),
       // An id that cannot exist matches nothing, as an unknown account does.
       accountId: account === null || account === '' ? null : isId(account) ? account : '0',
+      includeFiltered: flag(q, 'include_filtered'),
       groupedTypes: q.has('grouped_types[]') || q.has('grouped_types') ? grouped : DEFAULT_GROUPED_TYPES,
     }
     // Mastodon's grouped notifications: 40 groups by default, at most 80.
