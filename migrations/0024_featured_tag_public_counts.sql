@@ -31,6 +31,8 @@ END;
 
 -- Counts kept before this migration may include private posts: count once more (at most ten
 -- featured tags an account, each over that account's posts with the tag).
+-- herd:may-change featured_tags.statuses_count
+-- herd:may-change featured_tags.last_status_at
 UPDATE featured_tags SET
   statuses_count = (SELECT count(*) FROM status_tags st JOIN statuses s ON s.id = st.status_id
                      WHERE st.tag_id = featured_tags.tag_id AND s.account_id = featured_tags.account_id AND s.visibility IN ('public', 'unlisted')),

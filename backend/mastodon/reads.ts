@@ -1,7 +1,7 @@
 import type { Db } from '../db/client'
 import { isId } from '../ids'
-import { notFound } from '../http/errors'
-import { accountStatusRows, ancestorIds, descendantIds, homeTimelineRows, pinnedStatusRows, publicTimelineRows, tagTimelineRows, type PublicScope } from '../timelines/queries'
+import { notFound, unprocessable } from '../http/errors'
+import { accountStatusRows, ancestorIds, descendantIds, homeTimelineRows, linkTimelineRows, pinnedStatusRows, publicTimelineRows, tagTimelineRows, type PublicScope } from '../timelines/queries'
 import type { PageRequest } from '../timelines/page'
 import { readAccount } from '../accounts/read'
 import { visibleIds, visibleStatus } from '../statuses/visibility'
@@ -9,6 +9,7 @@ import { loadStatuses, renderStatusRows, type MastodonStatus } from './status'
 import { blockedEitherWay, visibilitiesFor } from '../relationships/visibility'
 import { visibleStatusesFor } from '../relationships/thread-visibility'
 import { withFilters } from '../filters/apply'
+import { normalizeLink } from '../trends/links'
 
 /**
  * Timelines and threads. `viewerId` is the signed-in account (or null): it decides what private
@@ -20,6 +21,18 @@ export async function publicTimeline(db: Db, scope: PublicScope, onlyMedia: bool
 
 export async function tagTimeline(db: Db, tag: string, scope: PublicScope, page: PageRequest, origin: string, viewerId: string | null = null): Promise<MastodonStatus[]> {
   return withFilters(db, viewerId, 'public', await renderStatusRows(db, await tagTimelineRows(db, tag, scope, page, viewerId), origin, viewerId))
+}
+
+/**
+ * GET /api/v1/timelines/link: public posts that share a link. 404 for a link no stored public
+ * post shares, as Mastodon answers for a link it has no trend for.
+ */
+export async function linkTimeline(db: Db, rawUrl: string, page: PageRequest, origin: string, viewerId: string | null = null): Promise<MastodonStatus[]> {
+  const url = normalizeLink(rawUrl)
+  if (url === null) throw unprocessable('url must be an http(s) URL')
+  const rows = await linkTimelineRows(db, url, page, viewerId)
+  if (rows.length === 0 && page.maxId === null && page.minId === null && page.sinceId === null) throw notFound()
+  return withFilters(db, viewerId, 'public', await renderStatusRows(db, rows, origin, viewerId))
 }
 
 /**

@@ -195,6 +195,20 @@ export async function tagTimelineRows(db: Db, tagName: string, scope: PublicScop
   return newestFirst(page, await q.orderBy('status_tags.status_id', order).limit(page.limit).execute())
 }
 
+/** Public posts sharing a link (as normalized by backend/trends/links.ts), newest first. */
+export async function linkTimelineRows(db: Db, url: string, page: PageRequest, viewerId: string | null = null): Promise<StatusRow[]> {
+  const { where, order } = keyset('status_links.status_id', page)
+  let q = db
+    .selectFrom('status_links')
+    .innerJoin('statuses', 'statuses.id', 'status_links.status_id')
+    .selectAll('statuses')
+    .where('status_links.url', '=', url)
+    .where('statuses.visibility', '=', 'public')
+    .where(where)
+  if (viewerId !== null) q = q.where(visibleToViewer(viewerId))
+  return newestFirst(page, await q.orderBy('status_links.status_id', order).limit(page.limit).execute())
+}
+
 export interface AccountStatusesOptions {
   excludeReplies: boolean
   excludeReblogs: boolean

@@ -131,6 +131,25 @@ describe('GET /api/v1/trends/links', () => {
   })
 })
 
+describe('GET /api/v1/timelines/link', () => {
+  it('lists the public posts sharing a link, newest first, found by its normalized form', async () => {
+    const res = await api('GET', `/api/v1/timelines/link?url=${encodeURIComponent('https://example.com/goats?id=7&utm_medium=x')}`)
+    expect(res.status).toBe(200)
+    expect(list(res.body).map((st) => st.id)).toEqual([s2, s1])
+    for (const st of list(res.body)) expect(schemaErrors(mastodonValidator('Status'), st)).toEqual([])
+    const first = await api('GET', `/api/v1/timelines/link?limit=1&url=${encodeURIComponent('https://example.com/goats?id=7')}`)
+    expect(list(first.body).map((st) => st.id)).toEqual([s2])
+    const next = await api('GET', linkPath(first.headers, 'next')!)
+    expect(list(next.body).map((st) => st.id)).toEqual([s1])
+  })
+
+  it('answers 404 for a link only private posts share, 400 without a url and 422 for one that is not http(s)', async () => {
+    expect((await api('GET', `/api/v1/timelines/link?url=${encodeURIComponent('https://secret.example/x')}`, alice.token)).status).toBe(404)
+    expect((await api('GET', '/api/v1/timelines/link')).status).toBe(400)
+    expect((await api('GET', '/api/v1/timelines/link?url=ftp%3A%2F%2Fexample.com%2F')).status).toBe(422)
+  })
+})
+
 describe('cost', () => {
   it('reads a bounded number of rows however many statuses, tags and links there are', async () => {
     // 500 more public statuses today, each with its own tag and link, favourited by bob.
