@@ -7,6 +7,7 @@ import { HttpError, unprocessable } from '../http/errors'
 import type { UserRow } from '../mastodon/account'
 import { approveAccount } from '../accounts/register'
 import { updateSettings } from '../instance/settings'
+import { invalidateSuspension } from '../federation/intake-cache'
 import { settingsPatchFromForm, text } from './settings-form'
 
 /** The signed-in admin, or null when the visitor is not signed in or not an admin. For page loaders. */
@@ -97,7 +98,7 @@ export function listDomainBlocks(db: Db) {
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/
 
-export async function addDomainBlock(db: Db, params: Record<string, unknown>): Promise<void> {
+export async function addDomainBlock(env: Pick<Env, 'CACHE'>, db: Db, params: Record<string, unknown>): Promise<void> {
   const domain = (text(params, 'domain') ?? '').trim().toLowerCase()
   if (!DOMAIN.test(domain)) throw unprocessable('domain must be a host name such as spam.example')
   const severity = text(params, 'severity') ?? 'suspend'
@@ -108,10 +109,12 @@ export async function addDomainBlock(db: Db, params: Record<string, unknown>): P
     .insertInto('instance_domain_blocks')
     .values({ domain, severity, public_comment: publicComment, private_comment: privateComment })
     .onConflict((oc) => oc.column('domain').doUpdateSet({ severity, public_comment: publicComment, private_comment: privateComment }))
-    .execute()
+    .execute()  // The inbox reads suspensions through the cache: it must refuse the domain from the next request on.
+  await invalidateSuspension(env, domain)
 }
 
-export async function removeDomainBlock(db: Db, domain: unknown): Promise<void> {
+export async function removeDomainBlock(env: Pick<Env, 'CACHE'>, db: Db, domain: unknown): Promise<void> {
   if (typeof domain !== 'string' || domain === '') throw unprocessable('domain is required')
   await db.deleteFrom('instance_domain_blocks').where('domain', '=', domain.toLowerCase()).execute()
+  await invalidateSuspension(env, domain)
 }
