@@ -176,8 +176,9 @@ export class StreamingObject extends DurableObject {
     // The same stream and payload make the same frame: build each once, however many sockets get it.
     const frames = new Map<string, string>()
     const frame = (sub: Subscription, accountId: string): string => {
-      const payload = d.payloadFor?.[accountId] ?? d.payload
-      const key = `${d.payloadFor?.[accountId] === undefined ? '' : accountId}\n${streamLabel(sub).join('\n')}`
+      const mine = personalStream(sub) ? d.payloadFor?.[accountId] : undefined
+      const payload = mine ?? d.payload
+      const key = `${mine === undefined ? '' : accountId}\n${streamLabel(sub).join('\n')}`
       let text = frames.get(key)
       if (text === undefined) {
         text = JSON.stringify({ stream: streamLabel(sub), event: d.event, payload })
@@ -201,7 +202,8 @@ export class StreamingObject extends DurableObject {
     for (const client of this.eventStreams) {
       const s = client.session
       if (!s.subs.some((sub) => reaches(audience, sub, s.accountId, s.scopes))) continue
-      this.write(client, `event: ${d.event}\ndata: ${d.payloadFor?.[s.accountId] ?? d.payload ?? 'undefined'}\n\n`)
+      const mine = s.subs.some(personalStream) ? d.payloadFor?.[s.accountId] : undefined
+      this.write(client, `event: ${d.event}\ndata: ${mine ?? d.payload ?? 'undefined'}\n\n`)
       sent++
     }
     return sent
@@ -236,6 +238,14 @@ export class StreamingObject extends DurableObject {
   forgetMemory(): void {
     this.sessions = new WeakMap()
   }
+}
+
+/**
+ * Streams whose events are rendered for their reader (payloadFor): the home (`user`), lists and
+ * direct. Public and hashtag streams carry the shared payload, as Mastodon renders them for no one.
+ */
+function personalStream(sub: Subscription): boolean {
+  return sub.stream === 'user' || sub.stream === 'list' || sub.stream === 'direct'
 }
 
 function tokenTag(tokenId: string): string {

@@ -27,6 +27,7 @@ import { createLocalAccount } from '../../backend/accounts/create'
 import { createNotifications, type NewNotification } from '../../backend/notifications/create'
 import { streamingRoute } from './streaming'
 import { addDomainBlock, removeDomainBlock } from '../../backend/web/admin'
+import { invalidateSuspension } from '../../backend/federation/intake-cache'
 import { DurableObject } from 'cloudflare:workers'
 
 /**
@@ -122,6 +123,10 @@ export default {
       if (request.method === 'POST' && pathname === '/cache/invalidate') {
         const { shard, key } = (await readJsonObject(request)) as { shard: string; key: string }
         await invalidate(env, shard, key)
+        return Response.json({ ok: true })
+      }
+      if (request.method === 'POST' && pathname === '/cache/invalidate-suspension') {
+        await invalidateSuspension(env, ((await readJsonObject(request)) as { host: string }).host)
         return Response.json({ ok: true })
       }
       if (request.method === 'POST' && pathname === '/admin/domain-block') {
