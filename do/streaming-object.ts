@@ -173,15 +173,18 @@ export class StreamingObject extends DurableObject {
       audience.channels.size > 0
         ? this.ctx.getWebSockets()
         : [...new Set([...audience.user, ...audience.notification, ...audience.direct])].flatMap((id) => this.ctx.getWebSockets(id))
-    // The same stream and payload make the same frame: build each once, however many sockets get it.
+    // The same stream and payload make the same frame: each is serialized once per shard, however
+    // many sockets get it, and a socket costs a map lookup and its send. Personal payloads (few:
+    // the readers' own user streams) are keyed by account too.
     const frames = new Map<string, string>()
+    const personal = d.payloadFor
     const frame = (sub: Subscription, accountId: string): string => {
-      const mine = personalStream(sub) ? d.payloadFor?.[accountId] : undefined
-      const payload = mine ?? d.payload
-      const key = `${mine === undefined ? '' : accountId}\n${streamLabel(sub).join('\n')}`
+      const mine = personal !== undefined && personalStream(sub) ? personal[accountId] : undefined
+      const label = sub.tag ?? sub.list
+      const key = mine === undefined ? (label === undefined ? sub.stream : `${sub.stream}\n${label}`) : `${accountId}\n${sub.stream}\n${label ?? ''}`
       let text = frames.get(key)
       if (text === undefined) {
-        text = JSON.stringify({ stream: streamLabel(sub), event: d.event, payload })
+        text = JSON.stringify({ stream: streamLabel(sub), event: d.event, payload: mine ?? d.payload })
         frames.set(key, text)
       }
       return text
