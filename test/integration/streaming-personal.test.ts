@@ -1,6 +1,7 @@
 // The `user` stream carries each reader's own view of a status, as their home timeline shows it:
 // their favourited/reblogged/bookmarked/muted/pinned flags and `filtered` results, and nothing for a
 // reader whose `hide` filter matches. Public streams carry the shared rendering. All through the API.
+// Sockets are opened as browsers open them, offering permessage-deflate, which the server declines.
 import WebSocket from 'ws'
 import { startStack, eventually, type Stack } from '../helpers/stack'
 import { registeredUserToken } from '../helpers/auth'
@@ -37,6 +38,8 @@ async function connect(who: Who, streams: string[]): Promise<Frame[]> {
     ws.once('open', resolve)
     ws.once('error', reject)
   })
+  // Browsers and ws offer permessage-deflate; the server declines it (one compression per socket per event).
+  expect(ws.extensions).toBe('')
   const before = await subscriptions()
   for (const stream of streams) ws.send(JSON.stringify({ type: 'subscribe', stream }))
   await eventually(async () => (await subscriptions()) >= before + streams.length, 'subscriptions to land')
