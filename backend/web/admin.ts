@@ -105,16 +105,21 @@ export async function addDomainBlock(env: Pick<Env, 'CACHE'>, db: Db, params: Re
   if (severity !== 'silence' && severity !== 'suspend' && severity !== 'noop') throw unprocessable('severity must be silence, suspend or noop')
   const publicComment = (text(params, 'public_comment') ?? '').trim().slice(0, 1000) || null
   const privateComment = (text(params, 'private_comment') ?? '').trim().slice(0, 1000) || null
+  // The inbox reads suspensions through the cache. Invalidated before the write too: a cache that
+  // is down refuses the change before anything is stored, rather than after.
+  await invalidateSuspension(env, domain)
   await db
     .insertInto('instance_domain_blocks')
     .values({ domain, severity, public_comment: publicComment, private_comment: privateComment })
     .onConflict((oc) => oc.column('domain').doUpdateSet({ severity, public_comment: publicComment, private_comment: privateComment }))
-    .execute()  // The inbox reads suspensions through the cache: it must refuse the domain from the next request on.
+    .execute()
+  // And after it, so the next inbound activity already sees it (a fill that raced the write is dropped).
   await invalidateSuspension(env, domain)
 }
 
 export async function removeDomainBlock(env: Pick<Env, 'CACHE'>, db: Db, domain: unknown): Promise<void> {
   if (typeof domain !== 'string' || domain === '') throw unprocessable('domain is required')
+  await invalidateSuspension(env, domain)
   await db.deleteFrom('instance_domain_blocks').where('domain', '=', domain.toLowerCase()).execute()
   await invalidateSuspension(env, domain)
 }

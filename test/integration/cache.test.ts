@@ -118,8 +118,9 @@ describe('with the cache down', () => {
     expect((await stack.fetch('/api/v2/instance')).status).toBe(200)
     // The inbox verifies from D1 and queues.
     expect((await deliver(stack, like())).status).toBe(202)
-    // A write that cannot invalidate what the inbox caches is refused rather than left stale.
+    // A write that cannot invalidate what the inbox caches is refused, with nothing stored.
     const block = await stack.harness('/admin/domain-block', { method: 'POST', body: JSON.stringify({ domain: HOST, severity: 'suspend' }) })
     expect(block.status).toBe(500)
+    expect(await stack.db.prepare('SELECT count(*) AS n FROM instance_domain_blocks').first<{ n: number }>()).toEqual({ n: 0 })
   })
 })
