@@ -272,7 +272,7 @@ try {
   const inbox = await measureInbox(stack.url, REQUESTS, CONNECTIONS, await seedInboxSender(PERSIST))
   console.log(
     `\nInbox intake (signed POST /inbox, 202): ${fmt(inbox.acceptedPerSecond, 0)} accepted/s (no-op: ${fmt(baseline.rps, 0)} req/s), ` +
-      `p50 ${inbox.p50} ms, p99 ${inbox.p99} ms, D1 rows read per intake ${inbox.rowsRead}, non-202 ${inbox.non202}`,
+      `p50 ${inbox.p50} ms, p99 ${inbox.p99} ms, D1 rows read per intake ${inbox.rowsRead} (first), ${inbox.rowsReadWarm} in ${inbox.queriesWarm} queries (cached), non-202 ${inbox.non202}`,
   )
 
   // Flat cost as history grows: the same pages, read again after growing the database tenfold.

@@ -44,6 +44,27 @@ export class CacheObject extends DurableObject {
     return { json: entry.json, version: entry.version }
   }
 
+  /** Several entries in one call: a request that needs many keys of a shard pays one round trip. */
+  async getMany(keys: string[]): Promise<CacheRead[]> {
+    const out: CacheRead[] = []
+    for (const k of keys) out.push(await this.get(k))
+    return out
+  }
+
+  /** `fill` for several entries at once; says which were taken. */
+  async fillMany(entries: Array<{ key: string; json: string; version: number; ttlSeconds?: number }>): Promise<boolean[]> {
+    const out: boolean[] = []
+    for (const e of entries) out.push(await this.fill(e.key, e.json, e.version, e.ttlSeconds))
+    return out
+  }
+
+  /** Invalidates several entries at once (a writer that changed many values). */
+  async deleteMany(keys: string[]): Promise<number[]> {
+    const out: number[] = []
+    for (const k of keys) out.push(await this.delete(k))
+    return out
+  }
+
   /** Sets the value unconditionally. Returns the new version. */
   async put(key: string, json: string, ttlSeconds?: number): Promise<number> {
     const version = ((await this.entry(key))?.version ?? 0) + 1

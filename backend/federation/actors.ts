@@ -1,6 +1,7 @@
 // Remote actors: fetched signed by the instance actor, checked, and stored as accounts rows with what
 // federation needs (inboxes, collections, key). Stored actors are refreshed once they are older than a day,
 // so renamed profiles and rotated keys come through (Wildebeest never refreshed them).
+import { invalidateActorKeys } from './intake-cache'
 import type { Db } from '../db/client'
 import type { Env } from '../env'
 import { newId } from '../ids'
@@ -17,7 +18,7 @@ const ACTOR_MAX_BYTES = 512 * 1024
 
 export const ACTOR_TYPES: ReadonlySet<string> = new Set(['Person', 'Service', 'Application', 'Group', 'Organization'])
 
-export type FetchEnv = Pick<Env, 'HERD_KEK' | 'HERD_DEV_ALLOW_HOSTS'>
+export type FetchEnv = Pick<Env, 'HERD_KEK' | 'HERD_DEV_ALLOW_HOSTS' | 'CACHE'>
 
 export class RemoteFetchError extends Error {}
 
@@ -90,7 +91,7 @@ function fieldsOf(attachment: unknown): string {
  * Stores (or refreshes) a remote actor from its document and returns the account id. The document must
  * already be fetched from its own origin (fetchObject); a document claiming a local or malformed id is refused.
  */
-export async function upsertActor(env: Pick<Env, 'HERD_DEV_ALLOW_HOSTS'>, db: Db, doc: Record<string, unknown>): Promise<string> {
+export async function upsertActor(env: Pick<Env, 'HERD_DEV_ALLOW_HOSTS' | 'CACHE'>, db: Db, doc: Record<string, unknown>): Promise<string> {
   const id = federationUrl(env, doc.id)
   const type = str(doc.type)
   const username = str(doc.preferredUsername)
@@ -129,6 +130,8 @@ export async function upsertActor(env: Pick<Env, 'HERD_DEV_ALLOW_HOSTS'>, db: Db
     updated_at: new Date().toISOString(),
   }
   const { username: _username, domain: _domain, uri: _uri, ...refreshed } = values
+  // The key it had, so a rotated-away key stops verifying at once (the intake caches keys by id).
+  const before = await db.selectFrom('accounts').select('key_id').where('uri', '=', id).where('domain', '<>', '').executeTakeFirst()
   const row = await db
     .insertInto('accounts')
     .values({ id: newId(), ...values })
@@ -137,6 +140,7 @@ export async function upsertActor(env: Pick<Env, 'HERD_DEV_ALLOW_HOSTS'>, db: Db
     .returning('id')
     .executeTakeFirst()
   if (!row) throw new InvalidRemoteObject(`${id} is a local account`)
+  await invalidateActorKeys(env, [before?.key_id, values.key_id])
   return row.id
 }
 

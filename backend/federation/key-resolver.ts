@@ -2,11 +2,12 @@
 // by the instance actor) when the key is unknown or the cached one failed to verify (it may have rotated).
 import type { Db } from '../db/client'
 import { fetchActor, fetchObject, federationUrl, upsertActor, type FetchEnv } from './actors'
+import { cachedRemoteKey } from './intake-cache'
 import type { KeyResolver, ResolvedKey } from './signatures'
 
-async function cachedKey(db: Db, keyId: string): Promise<ResolvedKey | null> {
-  const byKey = await db.selectFrom('accounts').select(['uri', 'public_key_pem']).where('key_id', '=', keyId).executeTakeFirst()
-  if (byKey?.public_key_pem) return { publicKeyPem: byKey.public_key_pem, ownerId: byKey.uri }
+async function storedKey(env: FetchEnv, db: Db, keyId: string, prefetched: Prefetched | undefined): Promise<ResolvedKey | null> {
+  const remote = prefetched?.keyId === keyId ? prefetched.key : await cachedRemoteKey(env, db, keyId)
+  if (remote) return remote
   // Local accounts publish `<uri>#main-key` and keep no key_id of their own.
   const actorUri = keyId.replace(/#main-key$/, '')
   const local = await db.selectFrom('accounts').select(['uri', 'public_key_pem']).where('uri', '=', actorUri).where('domain', '=', '').executeTakeFirst()
@@ -19,10 +20,16 @@ async function keyOfActor(db: Db, accountId: string, keyId: string): Promise<Res
   return row && row.key_id === keyId && row.public_key_pem ? { publicKeyPem: row.public_key_pem, ownerId: row.uri } : null
 }
 
-export function federationKeyResolver(env: FetchEnv, db: Db): KeyResolver {
+/** A key the caller already looked up (the inbox reads it with the suspension check, in one cache call). */
+export interface Prefetched {
+  keyId: string
+  key: ResolvedKey | null
+}
+
+export function federationKeyResolver(env: FetchEnv, db: Db, prefetched?: Prefetched): KeyResolver {
   return async (keyId, { refresh }) => {
     if (!refresh) {
-      const cached = await cachedKey(db, keyId)
+      const cached = await storedKey(env, db, keyId, prefetched)
       if (cached) return cached
     }
     const url = federationUrl(env, keyId)

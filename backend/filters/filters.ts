@@ -1,5 +1,6 @@
 import type { Db } from '../db/client'
-import type { FilterContext } from '../db/schema'
+import type { Selectable } from 'kysely'
+import type { FilterContext, FiltersTable } from '../db/schema'
 import type { Env } from '../env'
 import { notFound, unprocessable } from '../http/errors'
 import { isId, newId } from '../ids'
@@ -96,12 +97,35 @@ function keywordInputs(value: unknown): KeywordInput[] {
 export async function loadFilters(db: Db, accountId: string, onlyId?: string): Promise<Filter[]> {
   let q = db.selectFrom('filters').selectAll().where('account_id', '=', accountId)
   if (onlyId !== undefined) q = q.where('id', '=', onlyId)
-  const rows = await q.orderBy('id').limit(MAX_FILTERS).execute()
+  return withKeywordsAndStatuses(db, await q.orderBy('id').limit(MAX_FILTERS).execute())
+}
+
+/**
+ * The filters of several accounts at once (the streaming publisher renders the `user` stream for
+ * each local reader of a post): a query for the filters, and one each for their keywords and statuses.
+ */
+export async function loadFiltersOf(db: Db, accountIds: string[]): Promise<Map<string, Filter[]>> {
+  const out = new Map<string, Filter[]>()
+  const rows: Array<Selectable<FiltersTable>> = []
+  for (let i = 0; i < accountIds.length; i += 90) {
+    rows.push(...(await db.selectFrom('filters').selectAll().where('account_id', 'in', accountIds.slice(i, i + 90)).orderBy('id').execute()))
+  }
+  const owner = new Map(rows.map((r) => [r.id, r.account_id]))
+  for (const f of await withKeywordsAndStatuses(db, rows)) {
+    const account = owner.get(f.id) as string
+    out.set(account, [...(out.get(account) ?? []), f])
+  }
+  return out
+}
+
+async function withKeywordsAndStatuses(db: Db, rows: Array<Selectable<FiltersTable>>): Promise<Filter[]> {
   if (rows.length === 0) return []
   const ids = rows.map((r) => r.id)
+  const chunks: string[][] = []
+  for (let i = 0; i < ids.length; i += 90) chunks.push(ids.slice(i, i + 90))
   const [keywords, statuses] = await Promise.all([
-    db.selectFrom('filter_keywords').selectAll().where('filter_id', 'in', ids).orderBy('id').execute(),
-    db.selectFrom('filter_statuses').selectAll().where('filter_id', 'in', ids).orderBy('id').execute(),
+    Promise.all(chunks.map((c) => db.selectFrom('filter_keywords').selectAll().where('filter_id', 'in', c).orderBy('id').execute())).then((r) => r.flat()),
+    Promise.all(chunks.map((c) => db.selectFrom('filter_statuses').selectAll().where('filter_id', 'in', c).orderBy('id').execute())).then((r) => r.flat()),
   ])
   return rows.map((r) => ({
     id: r.id,

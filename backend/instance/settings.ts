@@ -1,6 +1,6 @@
 import type { Db } from '../db/client'
 import type { Env } from '../env'
-import { cached, invalidate } from '../cache/client'
+import { cached, errorMessage, invalidate } from '../cache/client'
 import { unprocessable } from '../http/errors'
 import { contactAccountRow } from '../accounts/read'
 import type { AccountRow } from '../mastodon/account'
@@ -105,9 +105,16 @@ export function getStats(env: Pick<Env, 'CACHE'>, db: Db): Promise<InstanceStats
   return cached(env, CACHE_SHARD, STATS_KEY, () => loadStatsFromDb(db), STATS_TTL_SECONDS)
 }
 
-/** For writes that change the stats at once and rarely, such as a new account (maybe the contact). */
-export function invalidateStats(env: Pick<Env, 'CACHE'>): Promise<void> {
-  return invalidate(env, CACHE_SHARD, STATS_KEY)
+/**
+ * For writes that change the stats at once and rarely, such as a new account (maybe the contact).
+ * The stats may lag by their TTL anyway, so a cache that is down does not fail the sign-up: logged.
+ */
+export async function invalidateStats(env: Pick<Env, 'CACHE'>): Promise<void> {
+  try {
+    await invalidate(env, CACHE_SHARD, STATS_KEY)
+  } catch (err) {
+    console.warn('instance stats not invalidated; they catch up within their TTL', errorMessage(err))
+  }
 }
 
 export interface SettingsPatch {

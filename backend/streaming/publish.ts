@@ -8,6 +8,7 @@ import { renderStatusRows, type MastodonStatus } from '../mastodon/status'
 import { conversationsEndingWith } from '../conversations/read'
 import { audienceOfRow, type StatusAudience } from './audience'
 import { renderNotificationById } from './notification-payload'
+import { personalPayloads } from './personal'
 import { accountShard, deliver } from './shards'
 import { EVERY_USER_CHANNEL } from './streams'
 
@@ -42,13 +43,17 @@ export async function publishStatus(env: StreamingEnv, db: Db, statusId: string,
   const base = origin ?? (await instanceOrigin(db))
   if (base === null) return 0
   // Who gets it and what they get are read at once: the event waits for one round of queries.
-  // Rendered once for every viewer: the Status carries no per-viewer fields yet. When the renderer
-  // gains them (favourited, reblogged …), render the `user` stream's payload per home account here.
+  // Public and hashtag streams get it as a signed-out reader sees it; each `user` stream gets it
+  // with that reader's flags and filters, rendered here for all of them in one more round.
   const [audience, [status]] = await Promise.all([audienceOfRow(db, row), renderStatusRows(db, [row], base)])
   if (status === undefined) return 0 // e.g. a reblog of a post that is not public
   const conversation = event === 'update' && audience.direct.length > 0
   if (audience.channels.length === 0 && audience.home.length === 0 && !conversation) return 0
-  let sent = await deliver(env, { event, payload: JSON.stringify(status), channels: audience.channels, user: audience.home, notification: [], direct: [], exclude: audience.exclude })
+  const excluded = new Set(audience.exclude)
+  const readers = audience.home.filter((id) => !excluded.has(id))
+  const { payloadFor, hidden } = await personalPayloads(db, status, readers)
+  const user = readers.filter((id) => !hidden.has(id))
+  let sent = await deliver(env, { event, payload: JSON.stringify(status), payloadFor, channels: audience.channels, user, notification: [], direct: [], exclude: audience.exclude })
   if (conversation) sent += await publishConversation(env, db, status, audience, base)
   return sent
 }

@@ -7,6 +7,7 @@ import { HttpError, unprocessable } from '../http/errors'
 import type { UserRow } from '../mastodon/account'
 import { approveAccount } from '../accounts/register'
 import { updateSettings } from '../instance/settings'
+import { invalidateSuspension } from '../federation/intake-cache'
 import { settingsPatchFromForm, text } from './settings-form'
 
 /** The signed-in admin, or null when the visitor is not signed in or not an admin. For page loaders. */
@@ -97,21 +98,28 @@ export function listDomainBlocks(db: Db) {
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/
 
-export async function addDomainBlock(db: Db, params: Record<string, unknown>): Promise<void> {
+export async function addDomainBlock(env: Pick<Env, 'CACHE'>, db: Db, params: Record<string, unknown>): Promise<void> {
   const domain = (text(params, 'domain') ?? '').trim().toLowerCase()
   if (!DOMAIN.test(domain)) throw unprocessable('domain must be a host name such as spam.example')
   const severity = text(params, 'severity') ?? 'suspend'
   if (severity !== 'silence' && severity !== 'suspend' && severity !== 'noop') throw unprocessable('severity must be silence, suspend or noop')
   const publicComment = (text(params, 'public_comment') ?? '').trim().slice(0, 1000) || null
   const privateComment = (text(params, 'private_comment') ?? '').trim().slice(0, 1000) || null
+  // The inbox reads suspensions through the cache. Invalidated before the write too: a cache that
+  // is down refuses the change before anything is stored, rather than after.
+  await invalidateSuspension(env, domain)
   await db
     .insertInto('instance_domain_blocks')
     .values({ domain, severity, public_comment: publicComment, private_comment: privateComment })
     .onConflict((oc) => oc.column('domain').doUpdateSet({ severity, public_comment: publicComment, private_comment: privateComment }))
     .execute()
+  // And after it, so the next inbound activity already sees it (a fill that raced the write is dropped).
+  await invalidateSuspension(env, domain)
 }
 
-export async function removeDomainBlock(db: Db, domain: unknown): Promise<void> {
+export async function removeDomainBlock(env: Pick<Env, 'CACHE'>, db: Db, domain: unknown): Promise<void> {
   if (typeof domain !== 'string' || domain === '') throw unprocessable('domain is required')
+  await invalidateSuspension(env, domain)
   await db.deleteFrom('instance_domain_blocks').where('domain', '=', domain.toLowerCase()).execute()
+  await invalidateSuspension(env, domain)
 }

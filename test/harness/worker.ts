@@ -27,6 +27,43 @@ import { accountSigner, signedGet } from '../../backend/federation/signed-fetch'
 import { createLocalAccount } from '../../backend/accounts/create'
 import { createNotifications, type NewNotification } from '../../backend/notifications/create'
 import { streamingRoute } from './streaming'
+import { addDomainBlock, removeDomainBlock } from '../../backend/web/admin'
+import { invalidateSuspension } from '../../backend/federation/intake-cache'
+import { DurableObject } from 'cloudflare:workers'
+
+/**
+ * A CacheObject that is down: every call throws. Stacks started with `brokenCache` bind CACHE to it,
+ * to prove that reads still answer from D1.
+ */
+export class BrokenCacheObject extends DurableObject {
+  private down(): never {
+    throw new Error('cache unavailable (test)')
+  }
+  get(): never {
+    return this.down()
+  }
+  getMany(): never {
+    return this.down()
+  }
+  fill(): never {
+    return this.down()
+  }
+  fillMany(): never {
+    return this.down()
+  }
+  put(): never {
+    return this.down()
+  }
+  delete(): never {
+    return this.down()
+  }
+  deleteMany(): never {
+    return this.down()
+  }
+  ping(): never {
+    return this.down()
+  }
+}
 
 export default {
   async fetch(request, env): Promise<Response> {
@@ -94,6 +131,32 @@ export default {
         const { shard, key } = (await readJsonObject(request)) as { shard: string; key: string }
         await invalidate(env, shard, key)
         return Response.json({ ok: true })
+      }
+      if (request.method === 'POST' && pathname === '/cache/invalidate-suspension') {
+        await invalidateSuspension(env, ((await readJsonObject(request)) as { host: string }).host)
+        return Response.json({ ok: true })
+      }
+      if (request.method === 'POST' && pathname === '/admin/domain-block') {
+        // The owner page's form action, without its session and CSRF steps.
+        const body = (await readJsonObject(request)) as { domain: string; severity?: string; remove?: boolean }
+        const db = database(new MeteredD1(env.DB))
+        if (body.remove === true) await removeDomainBlock(env, db, body.domain)
+        else await addDomainBlock(env, db, body)
+        return Response.json({ ok: true })
+      }
+      if (request.method === 'POST' && pathname === '/cache/probe') {
+        // One cache read against one indexed D1 read, timed inside the Worker: what a cache hit saves.
+        const stub = env.CACHE.get(env.CACHE.idFromName('probe'))
+        await stub.put('probe', '{"id":"1"}')
+        const time = async (f: () => Promise<unknown>): Promise<number> => {
+          await f()
+          const t = performance.now()
+          for (let i = 0; i < 50; i++) await f()
+          return (performance.now() - t) / 50
+        }
+        const cacheGet = await time(() => stub.get('probe'))
+        const d1Read = await time(() => env.DB.prepare("SELECT * FROM accounts WHERE domain = '' LIMIT 1").first())
+        return Response.json({ cacheGetMs: cacheGet, d1ReadMs: d1Read })
       }
       if (request.method === 'POST' && pathname === '/cache/op') {
         // Drives the CacheObject directly, to test its version rules.

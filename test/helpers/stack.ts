@@ -106,6 +106,8 @@ export interface StackOptions {
   bindings?: Record<string, string>
   /** A fixed port (default: any free one), for tests that must know a stack's origin before it starts. */
   port?: number
+  /** Binds CACHE everywhere to a Durable Object whose every call throws (the harness's BrokenCacheObject). */
+  brokenCache?: boolean
 }
 
 /**
@@ -120,10 +122,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const harness = workerFromToml('wrangler.toml', '.build/harness/index.js', metrics)
   harness.name = 'herd-test-harness'
   harness.routes = ['harness.test/*']
+  const workers = [pages, workerFromToml('do/wrangler.toml', '.build/do/index.js'), workerFromToml('consumer/wrangler.toml', '.build/consumer/index.js', metrics), harness]
+  if (options.brokenCache) {
+    for (const w of workers) if (w.durableObjects?.CACHE !== undefined) w.durableObjects.CACHE = { className: 'BrokenCacheObject', scriptName: 'herd-test-harness' }
+  }
   const mf = new Miniflare({
     host: '127.0.0.1',
     port: options.port ?? 0,
-    workers: [pages, workerFromToml('do/wrangler.toml', '.build/do/index.js'), workerFromToml('consumer/wrangler.toml', '.build/consumer/index.js', metrics), harness],
+    workers,
   })
   const url = await mf.ready
   const db = (await mf.getD1Database('DB')) as unknown as D1Database

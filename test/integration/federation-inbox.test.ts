@@ -450,9 +450,11 @@ describe('refused at the inbox, with nothing stored', () => {
     outcomes.oversized = (await fetch(inbox, { method: 'POST', headers: json, body: JSON.stringify({ ...like(), pad: 'x'.repeat(300 * 1024) }) })).status
     outcomes.malformed = (await deliver(inbox, like(), ids.alice ?? '', { tamper: () => '{"id": ' })).status
     outcomes.unknownInbox = (await deliver(`${B}/users/nobody/inbox`, like(), ids.alice ?? '')).status
-    await b.db.prepare("INSERT INTO instance_domain_blocks (domain, severity) VALUES (?, 'suspend')").bind(new URL(A).host).run()
+    // As the admin action writes a block (its form refuses a host with a port): the row, then the inbox's cached suspension.
+    const suspension = (sql: string) => Promise.all([b.db.prepare(sql).bind(new URL(A).host).run()]).then(() => b.harness('/cache/invalidate-suspension', { method: 'POST', body: JSON.stringify({ host: new URL(A).host }) }))
+    await suspension("INSERT INTO instance_domain_blocks (domain, severity) VALUES (?, 'suspend')")
     outcomes.suspendedDomain = (await deliver(inbox, like(), ids.alice ?? '')).status
-    await b.db.prepare('DELETE FROM instance_domain_blocks WHERE domain = ?').bind(new URL(A).host).run()
+    await suspension('DELETE FROM instance_domain_blocks WHERE domain = ?')
     expect(outcomes).toEqual({
       unsigned: 401,
       forged: 401,

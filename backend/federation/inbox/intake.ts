@@ -7,7 +7,7 @@ import type { InboxMessage } from '../../queue/messages'
 import { parseDevAllowHosts } from '../address-guard'
 import { assertSignerIsActor } from '../actor-binding'
 import { parseActivity, readBodyLimited } from '../activity-input'
-import { domainSuspended } from '../actors'
+import { intakeFacts } from '../intake-cache'
 import { federationKeyResolver } from '../key-resolver'
 import { verifyRequest } from '../signatures'
 
@@ -22,9 +22,12 @@ export async function acceptInboxPost(env: Env, db: Db, request: Request, recipi
   }
   const body = await readBodyLimited(request)
   const activity = parseActivity(request.headers.get('content-type'), body, { devAllowHosts: parseDevAllowHosts(env.HERD_DEV_ALLOW_HOSTS) })
-  // A suspended instance is refused before any key is fetched for it.
-  if (await domainSuspended(db, new URL(activity.actor).host)) throw new HttpError(403, 'This instance does not accept activities from your domain')
-  const signature = await verifyRequest(request, body, federationKeyResolver(env, db))
+  // A suspended instance is refused before any key is fetched for it. The suspension and the
+  // signer's stored key come from one cache call (see intake-cache.ts); the signature names its key.
+  const keyId = signatureKeyId(request.headers)
+  const facts = await intakeFacts(env, db, new URL(activity.actor).host, keyId)
+  if (facts.suspended) throw new HttpError(403, 'This instance does not accept activities from your domain')
+  const signature = await verifyRequest(request, body, federationKeyResolver(env, db, keyId === null ? undefined : { keyId, key: facts.key }))
   assertSignerIsActor(signature, activity.actor)
   const message: InboxMessage = { type: 'inbox', signer: activity.actor, origin: new URL(request.url).origin }
   if (body.length <= MAX_INLINE_BYTES) message.activity = activity.json
@@ -35,4 +38,13 @@ export async function acceptInboxPost(env: Env, db: Db, request: Request, recipi
   }
   await env.QUEUE.send(message)
   return new Response(null, { status: 202 })
+}
+
+/**
+ * The key id a request's signature names (draft-cavage `keyId`, RFC 9421 `keyid`), only to read it
+ * ahead with the suspension check: verifyRequest parses and checks the signature itself.
+ */
+function signatureKeyId(headers: Headers): string | null {
+  const text = `${headers.get('signature') ?? ''} ${headers.get('signature-input') ?? ''}`
+  return /keyid="([^"]+)"/i.exec(text)?.[1] ?? null
 }

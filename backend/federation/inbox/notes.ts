@@ -25,7 +25,7 @@ const MAX_CONTENT_CHARS = 100_000
 
 export const NOTE_TYPES = new Set(['Note', 'Article', 'Page', 'Question'])
 
-export type InboxEnv = Pick<Env, 'DB' | 'QUEUE' | 'HERD_KEK' | 'HERD_DEV_ALLOW_HOSTS' | 'STREAMING'>
+export type InboxEnv = Pick<Env, 'DB' | 'QUEUE' | 'HERD_KEK' | 'HERD_DEV_ALLOW_HOSTS' | 'STREAMING' | 'CACHE'>
 
 type Visibility = StatusesTable['visibility']
 

@@ -8,6 +8,7 @@ import type { FederateMessage } from '../../queue/messages'
 import { fanOutToHomeFeeds, removeAuthorFromHomeFeed } from '../../timelines/queries'
 import { publishDelete, publishStatus, statusAudience, type StatusAudience } from '../../streaming/publish'
 import { fetchObject, upsertActor } from '../actors'
+import { invalidateActorKeys } from '../intake-cache'
 import { storeRemoteNote, visibilityOf, type InboxEnv } from './notes'
 import { dateOf, idOf, record, sameOrigin, typeOf, type Json } from './read'
 
@@ -196,10 +197,12 @@ export async function onUpdateActor(ctx: InboxContext, object: Json): Promise<vo
 /** Delete of the actor itself: the remote account and everything it stored here go. */
 export async function onDeleteActor(ctx: InboxContext): Promise<void> {
   const d1 = ctx.env.DB
+  const key = await ctx.db.selectFrom('accounts').select('key_id').where('id', '=', ctx.actorId).executeTakeFirst()
   await d1.batch([
     d1.prepare('INSERT OR IGNORE INTO tombstones (uri) VALUES (?)').bind(ctx.actorUri),
     d1.prepare("DELETE FROM accounts WHERE id = ? AND domain <> ''").bind(ctx.actorId),
-  ])
+  ])  // Its key must stop verifying at the inbox before this message is acked.
+  await invalidateActorKeys(ctx.env, [key?.key_id])
 }
 
 /** Move: the actor says it moved to `target`, which must list it in alsoKnownAs. Recorded on the account. */

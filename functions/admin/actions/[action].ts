@@ -12,8 +12,8 @@ const ACTIONS: Record<string, { page: string; run: Action }> = {
   settings: { page: '/admin', run: ({ env }, p) => saveSettings(env, p) },
   registration: { page: '/admin/registrations', run: ({ data }, p) => decideRegistration(data.db, p.account_id, p.decision) },
   'resolve-report': { page: '/admin/reports', run: ({ data }, p) => resolveReport(data.db, p.id) },
-  'block-domain': { page: '/admin/domain-blocks', run: ({ data }, p) => addDomainBlock(data.db, p) },
-  'unblock-domain': { page: '/admin/domain-blocks', run: ({ data }, p) => removeDomainBlock(data.db, p.domain) },
+  'block-domain': { page: '/admin/domain-blocks', run: ({ env, data }, p) => addDomainBlock(env, data.db, p) },
+  'unblock-domain': { page: '/admin/domain-blocks', run: ({ env, data }, p) => removeDomainBlock(env, data.db, p.domain) },
 }
 
 // POST /admin/actions/:action — the owner pages' forms. The admin check runs here, on every post,
