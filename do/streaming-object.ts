@@ -186,8 +186,11 @@ export class StreamingObject extends DurableObject {
     // the readers' own user streams) are keyed by account too.
     const frames = new Map<string, string>()
     const personal = d.payloadFor
-    const frame = (sub: Subscription, accountId: string): string => {
-      const mine = personal !== undefined && personalStream(sub) ? personal[accountId] : undefined
+    const filteredPublic = d.publicFor ?? {}
+    /** A reader's own payload for this stream, null if their filters hide it, undefined for the shared one. */
+    const own = (sub: Subscription, accountId: string): string | null | undefined =>
+      personalStream(sub) ? personal?.[accountId] : filteredPublic[accountId]
+    const frame = (sub: Subscription, accountId: string, mine: string | undefined): string => {
       const label = sub.tag ?? sub.list
       const key = mine === undefined ? (label === undefined ? sub.stream : `${sub.stream}\n${label}`) : `${accountId}\n${sub.stream}\n${label ?? ''}`
       let text = frames.get(key)
@@ -202,8 +205,10 @@ export class StreamingObject extends DurableObject {
       const s = this.session(ws)
       for (const sub of s.subs) {
         if (!reaches(audience, sub, s.accountId, s.scopes)) continue
+        const mine = own(sub, s.accountId)
+        if (mine === null) continue
         try {
-          ws.send(frame(sub, s.accountId))
+          ws.send(frame(sub, s.accountId, mine))
           sent++
         } catch {
           // Closed meanwhile; its close handler cleans up.
@@ -212,8 +217,10 @@ export class StreamingObject extends DurableObject {
     }
     for (const client of this.eventStreams) {
       const s = client.session
-      if (!s.subs.some((sub) => reaches(audience, sub, s.accountId, s.scopes))) continue
-      const mine = s.subs.some(personalStream) ? d.payloadFor?.[s.accountId] : undefined
+      const sub = s.subs.find((x) => reaches(audience, x, s.accountId, s.scopes))
+      if (sub === undefined) continue
+      const mine = own(sub, s.accountId)
+      if (mine === null) continue
       this.write(client, `event: ${d.event}\ndata: ${mine ?? d.payload ?? 'undefined'}\n\n`)
       sent++
     }

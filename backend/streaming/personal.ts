@@ -76,3 +76,28 @@ export async function personalPayloads(db: Db, status: MastodonStatus, viewers: 
   }
   return { payloadFor, hidden }
 }
+
+/**
+ * Public and hashtag streams carry one shared payload, but a reader's filters for the `public`
+ * context apply there as on the public timelines: the readers some filter matches get the status with
+ * their `filtered` results, or nothing (null) where a `hide` filter matches. Only accounts with a
+ * live public-context filter are read: in a small community, a handful of rows.
+ */
+export async function publicFilteredPayloads(db: Db, status: MastodonStatus): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {}
+  const viewers = (
+    await sql<{ account_id: string }>`
+      SELECT DISTINCT account_id FROM filters
+       WHERE context LIKE '%"public"%' AND (expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`.execute(db)
+  ).rows.map((r) => r.account_id)
+  if (viewers.length === 0) return out
+  const filters = await loadFiltersOf(db, viewers)
+  for (const viewer of viewers) {
+    const set = new FilterSet(filters.get(viewer) ?? [], 'public')
+    if (set.empty) continue
+    const [kept] = applyFilterSet(set, [status], viewer)
+    if (kept === undefined) out[viewer] = null
+    else if (kept.filtered.length > 0) out[viewer] = JSON.stringify(kept)
+  }
+  return out
+}

@@ -8,7 +8,7 @@ import { renderStatusRows, type MastodonStatus } from '../mastodon/status'
 import { conversationsEndingWith } from '../conversations/read'
 import { audienceOfRow, type StatusAudience } from './audience'
 import { renderNotificationById } from './notification-payload'
-import { personalPayloads } from './personal'
+import { personalPayloads, publicFilteredPayloads } from './personal'
 import { accountShard, deliver } from './shards'
 import { EVERY_USER_CHANNEL } from './streams'
 
@@ -51,9 +51,12 @@ export async function publishStatus(env: StreamingEnv, db: Db, statusId: string,
   if (audience.channels.length === 0 && audience.home.length === 0 && !conversation) return 0
   const excluded = new Set(audience.exclude)
   const readers = audience.home.filter((id) => !excluded.has(id))
-  const { payloadFor, hidden } = await personalPayloads(db, status, readers)
+  const [{ payloadFor, hidden }, publicFor] = await Promise.all([
+    personalPayloads(db, status, readers),
+    audience.channels.length > 0 ? publicFilteredPayloads(db, status) : Promise.resolve({}),
+  ])
   const user = readers.filter((id) => !hidden.has(id))
-  let sent = await deliver(env, { event, payload: JSON.stringify(status), payloadFor, channels: audience.channels, user, notification: [], direct: [], exclude: audience.exclude })
+  let sent = await deliver(env, { event, payload: JSON.stringify(status), payloadFor, publicFor, channels: audience.channels, user, notification: [], direct: [], exclude: audience.exclude })
   if (conversation) sent += await publishConversation(env, db, status, audience, base)
   return sent
 }

@@ -60,6 +60,12 @@ export function splitByShard(d: Delivery): Map<number, Delivery> {
       if (p !== undefined) p.payloadFor = { ...p.payloadFor, [id]: payload }
     }
   }
+  if (d.publicFor !== undefined) {
+    for (const [id, payload] of Object.entries(d.publicFor)) {
+      const p = parts.get(shardOf(id))
+      if (p !== undefined) p.publicFor = { ...p.publicFor, [id]: payload }
+    }
+  }
   return parts
 }
 

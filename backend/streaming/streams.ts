@@ -152,6 +152,8 @@ export interface Delivery {
   payload?: string
   /** Payloads that differ per recipient (a conversation lists the other participants). */
   payloadFor?: Record<string, string>
+  /** On public and hashtag streams, the readers whose filters match: their payload, or null to skip them. */
+  publicFor?: Record<string, string | null>
   /** Public channels (see channelOf) that carry the event. */
   channels: string[]
   /** Accounts whose `user` stream gets it. */

@@ -138,3 +138,18 @@ describe('GET /api/v1/instance/translation_languages', () => {
     expect(await res.json()).toEqual({})
   })
 })
+
+describe('GET /api/v1/instance/privacy_policy', () => {
+  it("states what this server stores and shares, with the instance's name and contact", async () => {
+    await stack.harness('/instance/settings', { method: 'POST', body: JSON.stringify({ title: 'Meadow', contactEmail: 'owner@meadow.example' }) })
+    const res = await stack.fetch('/api/v1/instance/privacy_policy')
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { updated_at: string; content: string }
+    expect(schemaErrors(mastodonValidator('PrivacyPolicy'), body)).toEqual([])
+    expect(body.content).toContain('<h2>What this server stores</h2>')
+    expect(body.content).toMatch(/Bluesky bridge/)
+    expect(body.content).toContain('Meadow runs on Cloudflare')
+    expect(body.content).toContain('<a href="mailto:owner@meadow.example">owner@meadow.example</a>')
+    expect(Date.parse(body.updated_at)).not.toBeNaN()
+  })
+})

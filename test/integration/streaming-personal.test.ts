@@ -103,3 +103,24 @@ it('each reader’s user stream has their own flags and filter results; public s
   expect(payload(benFrames, 'status.update', 'public', id)).not.toHaveProperty('favourited')
   expect(payload(danFrames, 'status.update', 'user', id)).toBeUndefined()
 })
+
+it('public and hashtag streams apply each reader’s public-context filters: filtered results, or nothing for hide', async () => {
+  const eve = await registeredUserToken(stack, 'eve', 'read write follow')
+  await api(eve, 'POST', '/api/v2/filters', { title: 'wool talk', context: ['public'], filter_action: 'warn', keywords_attributes: [{ keyword: 'fleece' }] })
+  await api(eve, 'POST', '/api/v2/filters', { title: 'no wolves', context: ['public'], filter_action: 'hide', keywords_attributes: [{ keyword: 'wolf' }] })
+  // A home-only filter does not reach the public streams.
+  await api(cat, 'POST', '/api/v2/filters', { title: 'home only', context: ['home'], filter_action: 'hide', keywords_attributes: [{ keyword: 'fleece' }] })
+  const [eveFrames, catFrames] = [await connect(eve, ['public']), await connect(cat, ['public'])]
+  const plain = String((await api(ben, 'POST', '/api/v1/statuses', { status: 'plain grass' })).id)
+  const fleece = String((await api(ben, 'POST', '/api/v1/statuses', { status: 'fresh fleece today' })).id)
+  const wolf = String((await api(ben, 'POST', '/api/v1/statuses', { status: 'a wolf nearby' })).id)
+  await eventually(async () => payload(catFrames, 'update', 'public', wolf) && payload(eveFrames, 'update', 'public', fleece), 'the posts on the public streams')
+  expect(payload(eveFrames, 'update', 'public', plain)?.filtered ?? []).toEqual([])
+  const warned = payload(eveFrames, 'update', 'public', fleece) as Status
+  expect(warned.filtered).toMatchObject([{ filter: { title: 'wool talk' }, keyword_matches: ['fleece'] }])
+  expect(schemaErrors(mastodonValidator('Status'), warned)).toEqual([])
+  expect(payload(eveFrames, 'update', 'public', wolf)).toBeUndefined()
+  // Others get the shared rendering, unfiltered.
+  expect(payload(catFrames, 'update', 'public', fleece)?.filtered ?? []).toEqual([])
+  expect(payload(catFrames, 'update', 'public', wolf)).toBeDefined()
+})
