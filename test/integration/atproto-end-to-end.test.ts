@@ -11,7 +11,7 @@ import { AppBskyFeedPost, jsonToLex } from '@atproto/api'
 import { startStack, eventually, type Stack } from '../helpers/stack'
 import { people, type Person } from '../helpers/api'
 import { png } from '../helpers/images'
-import { startLoopback, type Loopback } from '../helpers/atproto-loopback'
+import { startLoopback, type Loopback } from '../../scripts/dev/atproto-loopback'
 
 type Json = Record<string, unknown>
 const POST = 'app.bsky.feed.post'

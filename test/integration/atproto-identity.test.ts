@@ -11,7 +11,7 @@ import { AppBskyActorProfile } from '@atproto/api'
 import { startStack, eventually, type Stack } from '../helpers/stack'
 import { registeredUserToken, signIn, userTokenWithAccount } from '../helpers/auth'
 import { png } from '../helpers/images'
-import { signedBy, startLoopback, type Loopback, type Received } from '../helpers/atproto-loopback'
+import { signedBy, startLoopback, type Loopback, type Received } from '../../scripts/dev/atproto-loopback'
 
 const HOST = 'herd.example'
 const ORIGIN = `http://${HOST}`

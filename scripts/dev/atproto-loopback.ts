@@ -1,6 +1,9 @@
 // One loopback server for the Bluesky bridge's outside world: a PLC directory (at /) that checks
 // operations as plc.directory does and serves the DID documents they describe, a relay (/relay)
 // that records requestCrawl, and a DNS-over-HTTPS resolver (/dns) answering TXT records from a map.
+// The atproto tests start it in-process; for `npm start`, run it on its own (memory only):
+//   node scripts/dev/atproto-loopback.ts 8790
+// and start the stack with the variables it prints, so opting in never reaches plc.directory.
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHash } from 'node:crypto'
@@ -98,7 +101,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-export async function startLoopback(): Promise<Loopback> {
+/** Listens on 127.0.0.1:`port` (any free port by default); `log` hears what the directory and relay were sent. */
+export async function startLoopback(port = 0, log: (line: string) => void = () => {}): Promise<Loopback> {
   const logs = new Map<string, PlcOperation[]>()
 
   /** Why the directory refuses `op` for `did`, or null when it takes it. */
@@ -135,10 +139,12 @@ export async function startLoopback(): Promise<Loopback> {
         const reason = loop.refuseAll ? 'Invalid signature on op' : await check(plcDid, op)
         if (reason !== null) {
           loop.plcRefused.push({ path: plcDid, body: op, reason })
+          log(`plc: refused an operation for ${plcDid}: ${reason}`)
           return json(400, { message: reason })
         }
         logs.set(plcDid, [...(logs.get(plcDid) ?? []), op as PlcOperation])
         loop.plcOps.push({ path: plcDid, body: op })
+        log(`plc: accepted ${op.prev === null ? 'the genesis' : 'an update'} of ${plcDid} (${(op.alsoKnownAs as string[]).join(', ')})`)
         return res.writeHead(200).end()
       }
       if (req.method === 'GET' && plcDid !== undefined) {
@@ -147,6 +153,7 @@ export async function startLoopback(): Promise<Loopback> {
       }
       if (req.method === 'POST' && url.pathname === '/relay/xrpc/com.atproto.sync.requestCrawl') {
         loop.crawls.push({ path: url.pathname, body: JSON.parse(body) as Record<string, unknown> })
+        log(`relay: requestCrawl ${body}`)
         return json(200, {})
       }
       if (url.pathname === '/dns') {
@@ -158,7 +165,7 @@ export async function startLoopback(): Promise<Loopback> {
       res.writeHead(404).end()
     })()
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return Object.assign(loop, {
     base,
@@ -169,5 +176,13 @@ export async function startLoopback(): Promise<Loopback> {
       ATPROTO_DNS_RESOLVER: `${base}/dns`,
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  })
+}
+
+if (process.argv[1]?.endsWith('atproto-loopback.ts')) {
+  // No top-level await: jest loads this file as CommonJS.
+  void startLoopback(Number(process.argv[2] ?? 0), (line) => console.log(line)).then((loopback) => {
+    console.log(`PLC directory, relay and DNS on ${loopback.base}. Start the stack with:`)
+    console.log(`${Object.entries(loopback.bindings).map(([k, v]) => `${k}=${v}`).join(' ')} npm start`)
   })
 }
