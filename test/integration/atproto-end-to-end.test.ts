@@ -176,7 +176,8 @@ test("@atproto/repo's verifier accepts both repositories, signed with the keys t
 })
 
 test('opting out emits #account active:false, and a later post is not projected', async () => {
-  const head = (await xrpc('com.atproto.sync.getLatestCommit', { did: ids.alice.did })).body
+  const head = (await xrpc<{ cid: string; rev: string }>('com.atproto.sync.getLatestCommit', { did: ids.alice.did })).body
+  const listed = async () => (await xrpc<{ repos: Array<{ did: string; head: string; rev: string; active: boolean }> }>('com.atproto.sync.listRepos', {})).body.repos.find((r) => r.did === ids.alice.did)
   const off = await alice.api('DELETE', '/api/herd/v1/atproto')
   expect(off.status).toBe(200)
   expect(off.body).toMatchObject({ enabled: false, did: ids.alice.did })
@@ -187,7 +188,13 @@ test('opting out emits #account active:false, and a later post is not projected'
   expect((await bob.api('POST', '/api/v1/statuses', { status: 'marker' })).status).toBe(200)
   await holding('bob', POST, 1)
   expect((await stack.db.prepare('SELECT COUNT(*) AS n FROM atproto_records WHERE ap_id = ?').bind((after.body as Json).uri).first('n'))).toBe(0)
-  expect((await xrpc('com.atproto.sync.getLatestCommit', { did: ids.alice.did })).body).toEqual(head)
+  // The repository did not change, and the sync reads no longer serve it.
+  expect(await listed()).toEqual({ did: ids.alice.did, head: head.cid, rev: head.rev, active: false })
+  for (const nsid of ['com.atproto.sync.getRepo', 'com.atproto.sync.getLatestCommit', 'com.atproto.sync.listBlobs']) {
+    const res = await xrpc(nsid, { did: ids.alice.did })
+    expect({ nsid, status: res.status, error: res.body.error }).toEqual({ nsid, status: 400, error: 'RepoDeactivated' })
+  }
+  expect((await xrpc('com.atproto.sync.getRepoStatus', { did: ids.alice.did })).body).toEqual({ did: ids.alice.did, active: false, status: 'deactivated' })
 })
 
 test('a verifying @atproto/sync consumer from cursor 0 sees every event of both accounts, with no errors', async () => {

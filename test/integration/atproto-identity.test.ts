@@ -302,7 +302,9 @@ test('a custom handle is verified through DNS and sent to the PLC directory as a
 
 test('opting out deactivates the account and the repository refuses writes; opting back in keeps the DID', async () => {
   const did = state.did as string
-  const head = await (await xrpc('com.atproto.sync.getLatestCommit', { did })).json()
+  const listed = async () => ((await (await xrpc('com.atproto.sync.listRepos', {})).json()) as { repos: Array<{ did: string }> }).repos.find((r) => r.did === did)
+  const head = (await xrpc('com.atproto.sync.getLatestCommit', { did }).then((r) => r.json())) as { cid: string; rev: string }
+  expect(await listed()).toMatchObject({ head: head.cid, rev: head.rev, active: true })
   const off = await bridge('DELETE', alice.token)
   expect(off.status).toBe(200)
   expect(off.body).toMatchObject({ enabled: false, did })
@@ -317,7 +319,11 @@ test('opting out deactivates the account and the repository refuses writes; opti
   })
   expect(write.status).toBe(400)
   expect(((await write.json()) as { error: string }).error).toBe('RepoDeactivated')
-  expect(await (await xrpc('com.atproto.sync.getLatestCommit', { did })).json()).toEqual(head)
+  // The sync reads no longer serve it (RepoDeactivated, as the lexicons say); listRepos shows it unchanged.
+  const latest = await xrpc('com.atproto.sync.getLatestCommit', { did })
+  expect(latest.status).toBe(400)
+  expect(((await latest.json()) as { error: string }).error).toBe('RepoDeactivated')
+  expect(await listed()).toMatchObject({ head: head.cid, rev: head.rev, active: false })
   // A profile change while opted out leaves the repository alone.
   await stack.fetch('/api/v1/accounts/update_credentials', {
     method: 'PATCH',
