@@ -101,7 +101,9 @@ test('both accounts opt in through the API; the directory accepts their signed g
   const described = await xrpc<{ didDoc: { verificationMethod: Array<{ publicKeyMultibase: string }> } }>('com.atproto.repo.describeRepo', { repo: ids.alice.did })
   expect(`did:key:${described.body.didDoc.verificationMethod[0]?.publicKeyMultibase}`).toBe(await publishedKey(ids.alice.did))
   await eventually(async () => peer.crawls.length >= 2, 'requestCrawl at the relay')
-  expect(peer.crawls.map((c) => c.body)).toEqual([{ hostname: 'localhost' }, { hostname: 'localhost' }])
+  // With its port: that is where a relay would connect.
+  const hostname = `localhost:${stack.url.port}`
+  expect(peer.crawls.map((c) => c.body)).toEqual([{ hostname }, { hostname }])
   // Each has its profile as the first commit.
   await holding('alice', 'app.bsky.actor.profile', 1)
   await holding('bob', 'app.bsky.actor.profile', 1)
