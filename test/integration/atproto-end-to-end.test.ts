@@ -88,6 +88,8 @@ test('both accounts opt in through the API; the directory accepts their signed g
     const body = res.body as Json
     expect(body).toMatchObject({ enabled: true, handle: `${name}.localhost` })
     ids[name] = { did: String(body.did), handle: String(body.handle) }
+    // By primary key and unique index only, whatever the number of accounts (measured: 5 rows, 7 queries).
+    expect(Number(res.headers.get('x-herd-d1-rows-read'))).toBeLessThanOrEqual(6)
   }
   expect(peer.plcRefused).toEqual([])
   expect(peer.plcOps.map((o) => o.path)).toEqual([ids.alice.did, ids.bob.did])
