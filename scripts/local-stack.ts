@@ -25,6 +25,17 @@ export interface LocalStack {
   stop(signal?: NodeJS.Signals): void
 }
 
+/**
+ * The variables `npm start` hands on from its own environment, only when set: HERD_DEV_ALLOW_HOSTS lets
+ * two local instances federate over plain http; the ATPROTO_* ones point the Bluesky bridge at a local
+ * PLC directory and relay (scripts/dev/atproto-loopback.ts). Unset, the production defaults apply.
+ */
+export const PASSED_THROUGH = ['HERD_DEV_ALLOW_HOSTS', 'ATPROTO_PLC_URL', 'ATPROTO_RELAYS', 'ATPROTO_DNS_RESOLVER'] as const
+
+export function passedThrough(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(PASSED_THROUGH.flatMap((k) => (env[k] ? [[k, env[k]]] : [])))
+}
+
 export async function migrateLocal(persist: string): Promise<void> {
   await run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], { env: toolEnv({ CI: 'true' }) })
 }

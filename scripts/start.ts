@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { buildAll } from './build.ts'
 import { ROOT } from './lib.ts'
-import { launch, migrateLocal, waitUntilReady } from './local-stack.ts'
+import { launch, migrateLocal, passedThrough, waitUntilReady } from './local-stack.ts'
 
 const port = Number(process.env.PORT ?? 8788)
 const ip = process.env.HOST ?? '127.0.0.1'
@@ -36,9 +36,7 @@ function devSecrets(): { HERD_KEK: string; VAPID_PRIVATE_KEY: string } {
 await buildAll()
 await migrateLocal(persist)
 // Locally, people sign in with the built-in email and password login.
-// HERD_DEV_ALLOW_HOSTS (off unless set) lets two local instances federate over plain http.
-const devAllow: Record<string, string> = process.env.HERD_DEV_ALLOW_HOSTS ? { HERD_DEV_ALLOW_HOSTS: process.env.HERD_DEV_ALLOW_HOSTS } : {}
-const stack = launch({ port, ip, persist, bindings: { HERD_LOGIN: 'builtin', ...devSecrets(), ...devAllow } })
+const stack = launch({ port, ip, persist, bindings: { HERD_LOGIN: 'builtin', ...devSecrets(), ...passedThrough(process.env) } })
 stack.child.stdout?.pipe(process.stdout)
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stack.stop(signal))

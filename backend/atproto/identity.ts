@@ -58,7 +58,8 @@ const rotationContext = (did: string): string => `${did}#plc-rotation`
  */
 export async function optIn(env: Env, db: Db, accountId: string, origin: string, settings: BridgeSettings): Promise<BridgeView> {
   if (settings.handle !== undefined) throw unprocessable('Set a custom handle after opting in (PATCH)')
-  const host = new URL(origin).hostname
+  // The relay crawls this host, so a non-default port (a local stack) is part of its name.
+  const host = new URL(origin).host
   let existing = await bridgeRow(db, accountId)
   if (existing?.active === 1) throw new HttpError(409, 'This account is already bridged to Bluesky')
   if (existing !== undefined) {

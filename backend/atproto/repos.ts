@@ -15,6 +15,17 @@ export async function requireRepo(env: Env, did: string): Promise<RepoInfo> {
   return info
 }
 
+/**
+ * A repository the sync reads may serve: a deactivated account's (opted out of the bridge) is a 400
+ * RepoDeactivated, as the sync lexicons and the reference PDS answer anyone but its owner. Only
+ * getRepoStatus and listRepos still describe it.
+ */
+export async function requireActiveRepo(env: Env, did: string): Promise<RepoInfo> {
+  const info = await requireRepo(env, did)
+  if (!info.active) throw new XrpcError(400, 'RepoDeactivated', `Repo has been deactivated: ${did}`)
+  return info
+}
+
 /** An at-identifier (handle or DID) to its repository. */
 export async function resolveRepo(env: Env, identifier: string): Promise<RepoInfo> {
   const did = identifier.startsWith('did:') ? identifier : await repoObject(env).resolveHandle(identifier)

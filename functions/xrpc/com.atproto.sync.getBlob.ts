@@ -1,9 +1,9 @@
 import { XrpcError, requiredParam, xrpcQuery } from '../../backend/atproto/xrpc'
-import { repoObject, requireRepo } from '../../backend/atproto/repos'
+import { repoObject, requireActiveRepo } from '../../backend/atproto/repos'
 import { blobKey } from '../../backend/atproto/blobs'
 
 export const onRequest = xrpcQuery(async ({ env }, params) => {
-  const info = await requireRepo(env, requiredParam(params, 'did'))
+  const info = await requireActiveRepo(env, requiredParam(params, 'did'))
   const cid = requiredParam(params, 'cid')
   const blob = await repoObject(env).getBlob(info.did, cid)
   const object = blob === null ? null : await env.MEDIA.get(blobKey(info.did, cid))

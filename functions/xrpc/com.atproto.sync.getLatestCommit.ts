@@ -1,7 +1,7 @@
 import { requiredParam, xrpcQuery } from '../../backend/atproto/xrpc'
-import { requireRepo } from '../../backend/atproto/repos'
+import { requireActiveRepo } from '../../backend/atproto/repos'
 
 export const onRequest = xrpcQuery(async ({ env }, params) => {
-  const info = await requireRepo(env, requiredParam(params, 'did'))
+  const info = await requireActiveRepo(env, requiredParam(params, 'did'))
   return Response.json({ cid: info.head, rev: info.rev })
 })

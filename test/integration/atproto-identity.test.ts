@@ -1,11 +1,8 @@
 // Bluesky bridge, identity side: opting in and out through Herd's API, the did:plc genesis (and a
 // handle update) received by a PLC directory on loopback, the profile record with real blobs, the
 // relays asked to crawl, and handles answered per host name.
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { createHash } from 'node:crypto'
 import WebSocket from 'ws'
-import { verifySignature } from '@atproto/crypto'
 import { cborDecodeAll, cborEncode } from '@atproto/lex-cbor'
 import type { Cid } from '@atproto/lex-data'
 import { verifyProofs } from '@atproto/repo'
@@ -14,70 +11,28 @@ import { AppBskyActorProfile } from '@atproto/api'
 import { startStack, eventually, type Stack } from '../helpers/stack'
 import { registeredUserToken, signIn, userTokenWithAccount } from '../helpers/auth'
 import { png } from '../helpers/images'
+import { signedBy, startLoopback, type Loopback, type Received } from '../../scripts/dev/atproto-loopback'
 
 const HOST = 'herd.example'
 const ORIGIN = `http://${HOST}`
 
-interface Received {
-  path: string
-  body: Record<string, unknown>
-}
-
-/** One loopback server plays the PLC directory (/plc), a relay (/relay) and a DNS-over-HTTPS resolver (/dns). */
-const plcOps: Received[] = []
-const crawls: Received[] = []
-const txt = new Map<string, string>()
-let plcRefuses = false
-let peer: Server
+/** One loopback server plays the PLC directory, a relay and a DNS-over-HTTPS resolver (test/helpers/atproto-loopback.ts). */
+let peer: Loopback
 let stack: Stack
 let alice: { token: string; accountId: string }
 let bob: { token: string; accountId: string }
 let avatarBytes: Uint8Array
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
-
 beforeAll(async () => {
-  peer = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://peer')
-      const body = await readBody(req)
-      if (req.method === 'POST' && url.pathname.startsWith('/plc/did:plc:') && plcRefuses) {
-        res.writeHead(400, { 'Content-Type': 'application/json' }).end('{"message":"Invalid signature on op"}')
-      } else if (req.method === 'POST' && url.pathname.startsWith('/plc/did:plc:')) {
-        plcOps.push({ path: url.pathname.slice('/plc/'.length), body: JSON.parse(body) as Record<string, unknown> })
-        res.writeHead(200).end()
-      } else if (req.method === 'POST' && url.pathname === '/relay/xrpc/com.atproto.sync.requestCrawl') {
-        crawls.push({ path: url.pathname, body: JSON.parse(body) as Record<string, unknown> })
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}')
-      } else if (url.pathname === '/dns') {
-        const name = url.searchParams.get('name') ?? ''
-        const value = txt.get(name)
-        const answer = value === undefined ? [] : [{ name, type: 16, TTL: 60, data: `"${value}"` }]
-        res.writeHead(200, { 'Content-Type': 'application/dns-json' }).end(JSON.stringify({ Status: 0, Answer: answer }))
-      } else res.writeHead(404).end()
-    })()
-  })
-  await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve))
-  const base = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`
-  stack = await startStack({
-    bindings: {
-      HERD_DEV_ALLOW_HOSTS: new URL(base).host,
-      ATPROTO_PLC_URL: `${base}/plc`,
-      ATPROTO_RELAYS: `${base}/relay`,
-      ATPROTO_DNS_RESOLVER: `${base}/dns`,
-    },
-  })
+  peer = await startLoopback()
+  stack = await startStack({ bindings: peer.bindings })
   alice = await userTokenWithAccount(stack, 'alice')
   bob = await registeredUserToken(stack, 'bob_the_ram')
 })
 afterAll(async () => {
   state.sub?.ws.close()
   await stack?.dispose()
-  peer?.close()
+  await peer?.close()
 })
 
 /** A request to Pages as if sent to `host` (the instance's domain, or a handle's host name). */
@@ -138,12 +93,6 @@ function base32(bytes: Uint8Array): string {
   return out
 }
 
-/** Checks a PLC operation's signature against a rotation key, as the directory does. */
-async function signedBy(op: Record<string, unknown>, rotationKey: string): Promise<boolean> {
-  const { sig, ...unsigned } = op
-  return verifySignature(rotationKey, cborEncode(unsigned as never), new Uint8Array(Buffer.from(String(sig), 'base64url')))
-}
-
 async function aliceRow(): Promise<Record<string, unknown> | null> {
   return stack.db.prepare('SELECT did, handle, active, long_posts, rotation_key_sealed, plc_op_cid FROM atproto_accounts WHERE account_id = ?').bind(alice.accountId).first()
 }
@@ -166,7 +115,7 @@ test('bad input is refused with a clear 4xx and creates nothing', async () => {
   expect(unknown.status).toBe(422)
   expect((await bridge('PATCH', alice.token, { long_posts: 'thread' })).status).toBe(404)
   expect((await bridge('DELETE', alice.token)).status).toBe(404)
-  expect(plcOps).toHaveLength(0)
+  expect(peer.plcOps).toHaveLength(0)
   expect(await aliceRow()).toBeNull()
 })
 
@@ -191,8 +140,8 @@ test('opting in registers a signed genesis operation with the PLC directory and 
 
   // The directory got exactly one operation, for this DID: a well-formed genesis, validly signed by
   // its rotation key, whose hash is the DID.
-  expect(plcOps.map((o) => o.path)).toEqual([did])
-  const op = (plcOps[0] as Received).body
+  expect(peer.plcOps.map((o) => o.path)).toEqual([did])
+  const op = (peer.plcOps[0] as Received).body
   state.genesis = op
   expect(op).toMatchObject({
     type: 'plc_operation',
@@ -252,8 +201,8 @@ test('the profile record is valid against the lexicon, with real blobs fetchable
 })
 
 test('the relays are asked to crawl this host', async () => {
-  await eventually(async () => crawls.length > 0, 'requestCrawl at the relay')
-  expect(crawls[0]?.body).toEqual({ hostname: HOST })
+  await eventually(async () => peer.crawls.length > 0, 'requestCrawl at the relay')
+  expect(peer.crawls[0]?.body).toEqual({ hostname: HOST })
 })
 
 test('handles resolve per host name, and the instance has a did:web document', async () => {
@@ -284,11 +233,11 @@ test('handles resolve per host name, and the instance has a did:web document', a
 })
 
 test('opting in twice is a 409 and changes nothing', async () => {
-  const before = { ops: plcOps.length, frames: state.sub?.frames.length, row: await aliceRow() }
+  const before = { ops: peer.plcOps.length, frames: state.sub?.frames.length, row: await aliceRow() }
   const again = await bridge('POST', alice.token)
   expect(again.status).toBe(409)
   expect(again.body.error).toMatch(/already bridged/)
-  expect(plcOps.length).toBe(before.ops)
+  expect(peer.plcOps.length).toBe(before.ops)
   expect(await aliceRow()).toEqual(before.row)
   const repos = (await (await xrpc('com.atproto.sync.listRepos', {})).json()) as { repos: unknown[] }
   expect(repos.repos).toHaveLength(1)
@@ -326,14 +275,14 @@ test('a custom handle is verified through DNS and sent to the PLC directory as a
   const unverified = await bridge('PATCH', alice.token, { handle: 'alice.pasture.example' })
   expect(unverified.status).toBe(422)
   expect(unverified.body.error).toMatch(/_atproto\.alice\.pasture\.example/)
-  expect(plcOps).toHaveLength(1)
+  expect(peer.plcOps).toHaveLength(1)
 
-  txt.set('_atproto.alice.pasture.example', `did=${did}`)
+  peer.txt.set('_atproto.alice.pasture.example', `did=${did}`)
   const res = await bridge('PATCH', alice.token, { handle: 'alice.pasture.example' })
   expect(res.status).toBe(200)
   expect(res.body.handle).toBe('alice.pasture.example')
-  expect(plcOps).toHaveLength(2)
-  const update = (plcOps[1] as Received).body
+  expect(peer.plcOps).toHaveLength(2)
+  const update = (peer.plcOps[1] as Received).body
   const genesis = state.genesis as Record<string, unknown>
   expect(update).toMatchObject({ type: 'plc_operation', alsoKnownAs: ['at://alice.pasture.example'], rotationKeys: genesis.rotationKeys, verificationMethods: genesis.verificationMethods })
   // prev is the CID of the genesis operation, and the rotation key signed it.
@@ -353,7 +302,9 @@ test('a custom handle is verified through DNS and sent to the PLC directory as a
 
 test('opting out deactivates the account and the repository refuses writes; opting back in keeps the DID', async () => {
   const did = state.did as string
-  const head = await (await xrpc('com.atproto.sync.getLatestCommit', { did })).json()
+  const listed = async () => ((await (await xrpc('com.atproto.sync.listRepos', {})).json()) as { repos: Array<{ did: string }> }).repos.find((r) => r.did === did)
+  const head = (await xrpc('com.atproto.sync.getLatestCommit', { did }).then((r) => r.json())) as { cid: string; rev: string }
+  expect(await listed()).toMatchObject({ head: head.cid, rev: head.rev, active: true })
   const off = await bridge('DELETE', alice.token)
   expect(off.status).toBe(200)
   expect(off.body).toMatchObject({ enabled: false, did })
@@ -368,7 +319,11 @@ test('opting out deactivates the account and the repository refuses writes; opti
   })
   expect(write.status).toBe(400)
   expect(((await write.json()) as { error: string }).error).toBe('RepoDeactivated')
-  expect(await (await xrpc('com.atproto.sync.getLatestCommit', { did })).json()).toEqual(head)
+  // The sync reads no longer serve it (RepoDeactivated, as the lexicons say); listRepos shows it unchanged.
+  const latest = await xrpc('com.atproto.sync.getLatestCommit', { did })
+  expect(latest.status).toBe(400)
+  expect(((await latest.json()) as { error: string }).error).toBe('RepoDeactivated')
+  expect(await listed()).toMatchObject({ head: head.cid, rev: head.rev, active: false })
   // A profile change while opted out leaves the repository alone.
   await stack.fetch('/api/v1/accounts/update_credentials', {
     method: 'PATCH',
@@ -378,18 +333,18 @@ test('opting out deactivates the account and the repository refuses writes; opti
   expect((await aliceRow())?.active).toBe(0)
   expect((await bridge('DELETE', alice.token)).status).toBe(200)
 
-  const crawlsBefore = crawls.length
+  const crawlsBefore = peer.crawls.length
   const on = await bridge('POST', alice.token)
   expect(on.status).toBe(200)
   expect(on.body).toMatchObject({ enabled: true, did, handle: 'alice.pasture.example' })
-  expect(plcOps).toHaveLength(2)
+  expect(peer.plcOps).toHaveLength(2)
   await eventually(async () => state.sub?.frames.filter((f) => f.t === '#account').at(-1)?.body.active === true, '#account active:true again')
   // Back on, the profile catches up with the change made while away.
   await eventually(async () => {
     const r = (await (await xrpc('com.atproto.repo.getRecord', { repo: did, collection: 'app.bsky.actor.profile', rkey: 'self' })).json()) as { value: Record<string, unknown> }
     return r.value.displayName === 'Alice, away'
   }, 'the profile written again after reactivation')
-  await eventually(async () => crawls.length > crawlsBefore, 'a new crawl request')
+  await eventually(async () => peer.crawls.length > crawlsBefore, 'a new crawl request')
 })
 
 test('going back from a custom handle to the server-given one needs no proof, and chains the next PLC operation', async () => {
@@ -397,8 +352,10 @@ test('going back from a custom handle to the server-given one needs no proof, an
   const res = await bridge('PATCH', alice.token, { handle: `alice.${HOST}` })
   expect(res.status).toBe(200)
   expect(res.body.handle).toBe(`alice.${HOST}`)
-  expect(plcOps).toHaveLength(3)
-  const [, second, third] = plcOps.map((o) => o.body)
+  expect(peer.plcOps).toHaveLength(3)
+  // The directory checked each one (genesis hash, signatures, prev chain) and refused none.
+  expect(peer.plcRefused).toEqual([])
+  const [, second, third] = peer.plcOps.map((o) => o.body)
   const { cidForLex } = await import('@atproto/lex-cbor')
   expect(third).toMatchObject({ alsoKnownAs: [`at://alice.${HOST}`], prev: (await cidForLex(second as never)).toString() })
   expect((await at(`alice.${HOST}`, '/.well-known/atproto-did')).text).toBe(did)
@@ -407,9 +364,9 @@ test('going back from a custom handle to the server-given one needs no proof, an
 test('a PLC directory that refuses the genesis leaves nothing behind, and a retry succeeds', async () => {
   const repos = async () => ((await (await xrpc('com.atproto.sync.listRepos', {})).json()) as { repos: unknown[] }).repos.length
   const before = await repos()
-  plcRefuses = true
+  peer.refuseAll = true
   const refused = await bridge('POST', bob.token)
-  plcRefuses = false
+  peer.refuseAll = false
   expect(refused.status).toBe(502)
   expect(refused.body.error).toMatch(/PLC directory refused the operation \(400\)/)
   expect(await stack.db.prepare('SELECT COUNT(*) AS n FROM atproto_accounts WHERE account_id = ?').bind(bob.accountId).first('n')).toBe(0)
