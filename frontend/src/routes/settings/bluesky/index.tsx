@@ -19,6 +19,19 @@ const LONG_POSTS = [
   { value: 'thread', label: 'Post as a thread of replies' },
 ]
 
+/** The per-account choice for posts over Bluesky's limits, in both the opt-in and the settings form. */
+const LongPostsChoice = component$((props: { current: string }) => (
+  <fieldset>
+    <legend class="font-medium">Posts longer than Bluesky allows</legend>
+    {LONG_POSTS.map((m) => (
+      <label key={m.value} class="mt-1 flex items-center gap-2">
+        <input type="radio" name="long_posts" value={m.value} checked={props.current === m.value} class="h-4 w-4 accent-emerald-700" />
+        {m.label}
+      </label>
+    ))}
+  </fieldset>
+))
+
 export default component$(() => {
   const { bridge, csrf, error, saved } = useBluesky().value
   return (
@@ -64,15 +77,7 @@ export default component$(() => {
         ) : (
           <form method="post" action="/settings/actions/on" class="mt-4 space-y-3" data-testid="bluesky-on">
             <input type="hidden" name="csrf" value={csrf} />
-            <fieldset>
-              <legend class="font-medium">Posts longer than Bluesky allows</legend>
-              {LONG_POSTS.map((m) => (
-                <label key={m.value} class="mt-1 flex items-center gap-2">
-                  <input type="radio" name="long_posts" value={m.value} checked={bridge.long_posts === m.value} class="h-4 w-4 accent-emerald-700" />
-                  {m.label}
-                </label>
-              ))}
-            </fieldset>
+            <LongPostsChoice current={bridge.long_posts} />
             <button type="submit" class={primaryButton}>
               {bridge.did === null ? 'Turn the bridge on' : 'Turn the bridge back on'}
             </button>
@@ -82,15 +87,7 @@ export default component$(() => {
       {bridge.enabled && (
         <form method="post" action="/settings/actions/settings" class="mt-6 space-y-4" data-testid="bluesky-settings">
           <input type="hidden" name="csrf" value={csrf} />
-          <fieldset>
-            <legend class="font-medium">Posts longer than Bluesky allows</legend>
-            {LONG_POSTS.map((m) => (
-              <label key={m.value} class="mt-1 flex items-center gap-2">
-                <input type="radio" name="long_posts" value={m.value} checked={bridge.long_posts === m.value} class="h-4 w-4 accent-emerald-700" />
-                {m.label}
-              </label>
-            ))}
-          </fieldset>
+          <LongPostsChoice current={bridge.long_posts} />
           <div>
             <label for="handle" class="font-medium">
               Your own domain as handle (optional)
