@@ -1,9 +1,12 @@
-// A verifying firehose consumer as an AppView or relay runs it: @atproto/sync's Firehose with a real
-// @atproto/identity IdResolver, checking each commit's signature against the key in the DID
-// document it resolves. The DIDs resolve through a PLC directory on loopback (`plcUrl`); handles
-// through /.well-known/atproto-did, answered here from `handles` because the names are not public.
+// A verifying firehose consumer as an AppView or relay runs it: @atproto/sync's Firehose, checking
+// each commit's signature and proofs against the key in the DID document it resolves.
+// - With `plcUrl`: a real @atproto/identity IdResolver; DIDs resolve through a PLC directory on
+//   loopback, handles through /.well-known/atproto-did, answered here from `handles` because the
+//   names are not public.
+// - Without: one repository whose DID is registered nowhere, resolved from what the server published
+//   (`did`, `didDoc`, `signingKey`, `handle`).
 // It runs as its own Node process (native ES modules), as the reference libraries need.
-// Input (stdin, JSON): { service, cursor, plcUrl, handles: {handle: did}, expectSeq }
+// Input (stdin, JSON): { service, cursor, expectSeq, plcUrl, handles: {handle: did} } or { service, cursor, expectSeq, did, handle, signingKey, didDoc }
 // Output (stdout, JSON): { events: [{ event, seq, did, collection?, rkey?, cid?, record?, handle?, active? }], errors: [string] }
 import { Firehose, MemoryRunner } from '@atproto/sync'
 import { IdResolver } from '@atproto/identity'
@@ -16,13 +19,30 @@ const input = JSON.parse(
   }),
 )
 
-const { URL, Request, Response, fetch } = globalThis
-const fetchForTest = async (url, init) => {
-  const u = new URL(url instanceof Request ? url.url : url)
-  if (u.pathname === '/.well-known/atproto-did' && input.handles[u.hostname]) return new Response(`${input.handles[u.hostname]}\n`)
-  return fetch(url, init)
+function plcResolver() {
+  const { URL, Request, Response, fetch } = globalThis
+  const fetchForTest = async (url, init) => {
+    const u = new URL(url instanceof Request ? url.url : url)
+    if (u.pathname === '/.well-known/atproto-did' && input.handles[u.hostname]) return new Response(`${input.handles[u.hostname]}\n`)
+    return fetch(url, init)
+  }
+  return new IdResolver({ plcUrl: input.plcUrl, fetch: fetchForTest, timeout: 2000 })
 }
-const idResolver = new IdResolver({ plcUrl: input.plcUrl, fetch: fetchForTest, timeout: 2000 })
+
+function publishedResolver() {
+  return {
+    did: {
+      resolve: async (did) => (did === input.did ? input.didDoc : null),
+      resolveAtprotoKey: async (did) => {
+        if (did !== input.did) throw new Error(`unknown DID ${did}`)
+        return input.signingKey
+      },
+    },
+    handle: { resolve: async (handle) => (handle === input.handle ? input.did : undefined) },
+  }
+}
+
+const idResolver = input.plcUrl === undefined ? publishedResolver() : plcResolver()
 
 const events = []
 const errors = []

@@ -335,7 +335,7 @@ test("@atproto/sync's Firehose, verifying signatures and proofs, accepts the who
   const service = stack.url.href.replace(/^http/, 'ws').replace(/\/$/, '')
   const input = JSON.stringify({ service, cursor: 0, did: DID, handle: HANDLE, signingKey, didDoc: describe.didDoc, expectSeq: last.seq })
   const output = await new Promise<string>((resolve, reject) => {
-    const child = execFile(process.execPath, ['test/helpers/atproto-firehose-consumer.mjs'], { timeout: 60_000 }, (err, stdout, stderr) =>
+    const child = execFile(process.execPath, ['test/helpers/atproto-sync-consumer.mjs'], { timeout: 60_000 }, (err, stdout, stderr) =>
       err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
     )
     child.stdin?.end(input)
